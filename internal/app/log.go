@@ -1,0 +1,9 @@
+package app
+
+import (
+	"log/slog"
+
+	"manx/internal/logx"
+)
+
+func slogNew() *slog.Logger { return logx.New() }

@@ -1,0 +1,41 @@
+package buildenv
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseEpoch(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    time.Time
+		wantErr bool
+	}{
+		{in: "0", want: time.Unix(0, 0).UTC()},
+		{in: "1700000000", want: time.Unix(1700000000, 0).UTC()},
+		{in: "-1", wantErr: true},
+		{in: "yesterday", wantErr: true},
+		{in: "", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseEpoch(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ParseEpoch(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if !tt.wantErr && !got.Equal(tt.want) {
+			t.Errorf("ParseEpoch(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSourceDateEpochEnvWins(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1234")
+	got, err := SourceDateEpoch(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Unix() != 1234 {
+		t.Errorf("SourceDateEpoch() = %d, want 1234", got.Unix())
+	}
+}

@@ -1,0 +1,171 @@
+// Package stage caches build stages by their inputs: a stage's output
+// directory carries a stamp with the digest of everything that went into it,
+// and a stage whose stamp matches is not run again.
+package stage
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+const stampName = ".manx-stamp"
+
+// Key accumulates the inputs of a stage.
+type Key struct {
+	h     io.Writer
+	sum   func() []byte
+	parts []string
+}
+
+// NewKey starts a key for the named stage.
+func NewKey(stage string) *Key {
+	h := sha256.New()
+	k := &Key{h: h, sum: func() []byte { return h.Sum(nil) }}
+	k.String("stage", stage)
+	return k
+}
+
+// String adds a named string input.
+func (k *Key) String(name, value string) *Key {
+	fmt.Fprintf(k.h, "%s=%d:%s\n", name, len(value), value)
+	k.parts = append(k.parts, name)
+	return k
+}
+
+// Bytes adds a named byte input.
+func (k *Key) Bytes(name string, b []byte) *Key {
+	s := sha256.Sum256(b)
+	return k.String(name, hex.EncodeToString(s[:]))
+}
+
+// File adds a file's contents.
+func (k *Key) File(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("stage input: %w", err)
+	}
+	k.Bytes("file:"+filepath.Base(path), b)
+	return nil
+}
+
+// Tree adds every regular file under dir whose name has one of the suffixes
+// (all files when none are given), in sorted order, by relative path.
+func (k *Key) Tree(dir string, suffixes ...string) error {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != dir && (n == "build" || n == ".git" || n == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if len(suffixes) == 0 {
+			files = append(files, p)
+			return nil
+		}
+		for _, s := range suffixes {
+			if strings.HasSuffix(p, s) {
+				files = append(files, p)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("stage input tree %s: %w", dir, err)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("stage input: %w", err)
+		}
+		rel, _ := filepath.Rel(dir, f)
+		k.Bytes("tree:"+filepath.ToSlash(rel), b)
+	}
+	return nil
+}
+
+// Sum is the hex digest of everything added so far.
+func (k *Key) Sum() string { return hex.EncodeToString(k.sum()) }
+
+// Fresh reports whether outDir was produced from key and still holds every
+// listed output.
+func Fresh(outDir, key string, outputs ...string) bool {
+	b, err := os.ReadFile(filepath.Join(outDir, stampName))
+	if err != nil || strings.TrimSpace(string(b)) != key {
+		return false
+	}
+	for _, o := range outputs {
+		if _, err := os.Stat(filepath.Join(outDir, o)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Invalidate removes the stamp before a stage starts writing.
+func Invalidate(outDir string) error {
+	err := os.Remove(filepath.Join(outDir, stampName))
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
+
+// Done records that outDir now holds the outputs of key.
+func Done(outDir, key string) error {
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(outDir, stampName), []byte(key+"\n"), 0o644)
+}
+
+// WriteFileAtomic writes via a temporary file in the same directory, fsyncs
+// and renames, so readers never see a half-written file.
+func WriteFileAtomic(path string, data []byte, mode os.FileMode) (err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = f.Chmod(mode); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// CopyFileAtomic copies src to dst atomically.
+func CopyFileAtomic(src, dst string, mode os.FileMode) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(dst, b, mode)
+}

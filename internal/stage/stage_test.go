@@ -1,0 +1,84 @@
+package stage
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestKeyStableAndSensitive(t *testing.T) {
+	a := NewKey("k").String("x", "1").Sum()
+	b := NewKey("k").String("x", "1").Sum()
+	if a != b {
+		t.Fatalf("Key not deterministic: %s != %s", a, b)
+	}
+	for name, other := range map[string]string{
+		"value":  NewKey("k").String("x", "2").Sum(),
+		"name":   NewKey("k").String("y", "1").Sum(),
+		"stage":  NewKey("j").String("x", "1").Sum(),
+		"concat": NewKey("k").String("x", "1").String("", "").Sum(),
+	} {
+		if other == a {
+			t.Errorf("changing the %s did not change the key", name)
+		}
+	}
+}
+
+func TestTreeOrderIndependentOfCreation(t *testing.T) {
+	d1, d2 := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(d1, "a.go"), []byte("a"), 0o644)
+	os.WriteFile(filepath.Join(d1, "b.go"), []byte("b"), 0o644)
+	os.WriteFile(filepath.Join(d2, "b.go"), []byte("b"), 0o644)
+	os.WriteFile(filepath.Join(d2, "a.go"), []byte("a"), 0o644)
+	os.WriteFile(filepath.Join(d2, "notes.txt"), []byte("ignored"), 0o644)
+	k1, k2 := NewKey("t"), NewKey("t")
+	if err := k1.Tree(d1, ".go"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k2.Tree(d2, ".go"); err != nil {
+		t.Fatal(err)
+	}
+	if k1.Sum() != k2.Sum() {
+		t.Error("Tree() depends on creation order or unrelated files")
+	}
+}
+
+func TestFreshDone(t *testing.T) {
+	d := t.TempDir()
+	if Fresh(d, "k1") {
+		t.Fatal("Fresh() on an empty dir = true")
+	}
+	os.WriteFile(filepath.Join(d, "out"), []byte("x"), 0o644)
+	if err := Done(d, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if !Fresh(d, "k1", "out") {
+		t.Error("Fresh(k1) after Done(k1) = false")
+	}
+	if Fresh(d, "k2", "out") {
+		t.Error("Fresh(k2) after Done(k1) = true")
+	}
+	if Fresh(d, "k1", "missing") {
+		t.Error("Fresh() with a missing output = true")
+	}
+	Invalidate(d)
+	if Fresh(d, "k1") {
+		t.Error("Fresh() after Invalidate = true")
+	}
+}
+
+func TestWriteFileAtomicLeavesNoTemp(t *testing.T) {
+	d := t.TempDir()
+	p := filepath.Join(d, "f")
+	if err := WriteFileAtomic(p, []byte("data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(p)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+	}
+	ents, _ := os.ReadDir(d)
+	if len(ents) != 1 {
+		t.Errorf("dir has %d entries, want 1 (no temp files)", len(ents))
+	}
+}
