@@ -14,14 +14,18 @@ import (
 type Build mg.Namespace
 
 // Kernel builds build/kernel/bzImage from the pinned Linux sources.
-func (Build) Kernel(ctx context.Context) error {
+func (Build) Kernel(ctx context.Context) error { return build(ctx, app.ArtKernel) }
+
+// Initramfs builds build/userland/initramfs.cpio.gz (Go userland with u-root).
+func (Build) Initramfs(ctx context.Context) error { return build(ctx, app.ArtInitramfs) }
+
+// Firmware builds the OVMF variants from EDK II source.
+func (Build) Firmware(ctx context.Context) error { return build(ctx, app.ArtFirmware) }
+
+func build(ctx context.Context, what string) error {
 	a, err := app.Get()
 	if err != nil {
 		return err
 	}
-	k, err := a.Kernel(ctx)
-	if err == nil {
-		a.Report(k.Path, k.SHA256)
-	}
-	return err
+	return a.BuildOne(ctx, what)
 }

@@ -40,8 +40,12 @@ func ParseEpoch(s string) (time.Time, error) {
 
 // Version names the newest commit that touched a build input, as
 // "g<hash>", so it is stable across clones and does not change when only the
-// hash manifest or prose changes. Outside a checkout it is "dev".
+// hash manifest or prose changes. MANX_VERSION overrides it (a rebuild from a
+// copy without .git); outside a checkout it is "dev".
 func Version(root string) string {
+	if v := os.Getenv("MANX_VERSION"); v != "" {
+		return v
+	}
 	args := append([]string{"-C", root, "log", "-1", "--format=%h", "--abbrev=12", "--", "."}, epochExcludes...)
 	out, err := exec.Command("git", args...).Output()
 	if err != nil || len(strings.TrimSpace(string(out))) == 0 {

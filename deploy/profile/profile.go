@@ -1,0 +1,172 @@
+// Package profile defines Manx's boot profiles: named feature sets such as
+// "uki,sb-pass" (the NekOS naming), each with the machine, firmware, boot
+// path, display and the exact outcome its headless check expects.
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Machine types.
+const (
+	MachineQ35     = "q35"
+	MachineMicrovm = "microvm"
+)
+
+// Firmware kinds.
+const (
+	FirmwareDefault = ""            // SeaBIOS (q35) or qboot (microvm)
+	FirmwarePflash  = "ovmf-pflash" // our OVMF, SMM, vars in secure pflash
+	FirmwarePVVars  = "ovmf-pvvars" // our OVMF, vars in QEMU's uefi-vars device
+	FirmwareDebian  = "debian-ovmf" // Debian's OVMF_CODE_4M.secboot.fd (independent oracle)
+)
+
+// Boot paths.
+const (
+	BootKernel = "kernel" // QEMU -kernel/-initrd/-append (direct boot)
+	BootESP    = "esp"    // \EFI\BOOT\BOOTX64.EFI from a FAT ESP on virtio-blk
+)
+
+// Displays.
+const (
+	DisplayNone   = "none"   // serial only: no graphics device
+	DisplayStd    = "std"    // std VGA
+	DisplayVirtio = "virtio" // virtio-gpu
+)
+
+// Profile is one boot configuration and its expected outcome.
+type Profile struct {
+	ID        string // feature set, e.g. "kernel,initramfs"
+	Summary   string
+	Machine   string
+	Firmware  string
+	VarStore  string // blank, ms, custom (with OVMF)
+	Boot      string
+	Initramfs bool   // pass the initramfs (direct boot)
+	UKI       string // UKI file for ESP boot: "manx.efi" or "manx.signed.efi"
+	Display   string
+	Append    string        // kernel command line for direct boot
+	Expect    []string      // serial markers, in order
+	Refuse    []string      // serial text that fails the check
+	Screen    bool          // the cat must be on screen after the last marker
+	Timeout   time.Duration // from QEMU start to the last marker
+}
+
+// Target is the mage target name: "kernel,initramfs" -> "kernelInitramfs".
+func (p Profile) Target() string {
+	var b strings.Builder
+	upper := false
+	for _, r := range p.ID {
+		if r == ',' || r == '-' {
+			upper = true
+			continue
+		}
+		if upper {
+			r = unicode.ToUpper(r)
+			upper = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Validate reports every inconsistency in the profile.
+func (p Profile) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("profile %q: "+format, append([]any{p.ID}, a...)...))
+	}
+	if p.ID == "" {
+		bad("empty ID")
+	}
+	switch p.Machine {
+	case MachineQ35, MachineMicrovm:
+	default:
+		bad("unknown machine %q", p.Machine)
+	}
+	switch p.Firmware {
+	case FirmwareDefault:
+		if p.VarStore != "" {
+			bad("a var store needs OVMF")
+		}
+		if p.Boot == BootESP {
+			bad("ESP boot needs OVMF")
+		}
+	case FirmwarePflash, FirmwarePVVars, FirmwareDebian:
+		if p.Machine != MachineQ35 {
+			bad("OVMF profiles run on q35")
+		}
+		switch p.VarStore {
+		case "blank", "ms", "custom":
+		default:
+			bad("firmware %s needs a var store (blank, ms or custom), got %q", p.Firmware, p.VarStore)
+		}
+	default:
+		bad("unknown firmware %q", p.Firmware)
+	}
+	switch p.Boot {
+	case BootKernel:
+		if p.UKI != "" {
+			bad("direct kernel boot takes no UKI")
+		}
+	case BootESP:
+		if p.UKI == "" || p.Initramfs {
+			bad("ESP boot takes a UKI (which carries the initramfs)")
+		}
+	default:
+		bad("unknown boot path %q", p.Boot)
+	}
+	switch p.Display {
+	case DisplayNone, DisplayStd, DisplayVirtio:
+	default:
+		bad("unknown display %q", p.Display)
+	}
+	if p.Screen && p.Display == DisplayNone {
+		bad("a screen check needs a display")
+	}
+	if len(p.Expect) == 0 {
+		bad("no expected serial marker: a check must wait for an exact outcome")
+	}
+	if p.Timeout <= 0 {
+		bad("no timeout")
+	}
+	return errors.Join(errs...)
+}
+
+// Dump writes a human-readable description.
+func (p Profile) Dump(w io.Writer) {
+	fmt.Fprintf(w, "%s (deploy:%s): %s\n", p.ID, p.Target(), p.Summary)
+	fmt.Fprintf(w, "  machine=%s firmware=%s varstore=%s boot=%s display=%s\n", p.Machine, or(p.Firmware, "default"), or(p.VarStore, "-"), p.Boot, p.Display)
+	if p.Append != "" {
+		fmt.Fprintf(w, "  append=%q\n", p.Append)
+	}
+	fmt.Fprintf(w, "  expect=%q refuse=%q screen=%v timeout=%s\n", p.Expect, p.Refuse, p.Screen, p.Timeout)
+}
+
+func or(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// Find returns the profile with the given ID or target name.
+func Find(name string) (Profile, error) {
+	for _, p := range All() {
+		if p.ID == name || strings.EqualFold(p.Target(), name) {
+			return p, nil
+		}
+	}
+	var ids []string
+	for _, p := range All() {
+		ids = append(ids, p.ID)
+	}
+	sort.Strings(ids)
+	return Profile{}, fmt.Errorf("no profile %q; profiles: %s", name, strings.Join(ids, " | "))
+}

@@ -1,0 +1,125 @@
+// Package qemu turns a boot profile and its inputs into a QEMU command line.
+// Args is a pure function, golden-tested as strings.
+package qemu
+
+import (
+	"fmt"
+	"strings"
+
+	"manx/deploy/profile"
+)
+
+// Binary is the QEMU system emulator Manx drives.
+const Binary = "qemu-system-x86_64"
+
+// Inputs are the files a profile boots.
+type Inputs struct {
+	Kernel    string // bzImage (direct boot)
+	Initramfs string
+	ESP       string // raw disk image with the ESP (ESP boot)
+	Code      string // OVMF code: pflash unit 0 (pflash, debian) or -bios image (pvvars)
+	Vars      string // this VM's own copy of the var store: raw image or uefi-vars JSON
+}
+
+// Runtime is how this QEMU instance runs.
+type Runtime struct {
+	Accel  string // kvm or tcg
+	Serial string // QEMU chardev spec for the serial port, e.g. "file:/tmp/serial.log" or "mon:stdio"
+	QMP    string // unix socket path for QMP; empty for none
+	Window bool   // show a window (interactive use with a display); else -display none
+	MemMiB int
+	CPUs   int
+}
+
+// Args returns QEMU's argv (without the binary).
+func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if rt.MemMiB == 0 {
+		rt.MemMiB = 1024
+	}
+	if rt.CPUs == 0 {
+		rt.CPUs = 1
+	}
+	var missing []string
+	need := func(path, what string) string {
+		if path == "" {
+			missing = append(missing, what)
+		}
+		return path
+	}
+	a := []string{"-nodefaults", "-no-user-config", "-no-reboot"}
+	machine := p.Machine
+	switch p.Firmware {
+	case profile.FirmwarePflash, profile.FirmwareDebian:
+		machine += ",smm=on"
+	}
+	accel := rt.Accel
+	if accel == "" {
+		accel = "tcg"
+	}
+	a = append(a, "-machine", machine, "-accel", accel, "-m", fmt.Sprint(rt.MemMiB), "-smp", fmt.Sprint(rt.CPUs))
+	a = append(a, "-serial", rt.Serial)
+	switch p.Firmware {
+	case profile.FirmwarePflash, profile.FirmwareDebian:
+		a = append(a,
+			"-global", "driver=cfi.pflash01,property=secure,value=on",
+			"-drive", "if=pflash,format=raw,unit=0,readonly=on,file="+need(in.Code, "firmware code"),
+			"-drive", "if=pflash,format=raw,unit=1,file="+need(in.Vars, "var store"))
+	case profile.FirmwarePVVars:
+		a = append(a, "-bios", need(in.Code, "firmware"),
+			"-device", "uefi-vars-x64,jsonfile="+need(in.Vars, "var store"))
+	}
+	switch p.Boot {
+	case profile.BootKernel:
+		a = append(a, "-kernel", need(in.Kernel, "kernel"))
+		if p.Initramfs {
+			a = append(a, "-initrd", need(in.Initramfs, "initramfs"))
+		}
+		a = append(a, "-append", p.Append)
+	case profile.BootESP:
+		a = append(a, "-drive", "if=none,id=esp,format=raw,readonly=on,file="+need(in.ESP, "ESP image"),
+			"-device", "virtio-blk-pci,drive=esp,bootindex=0")
+	}
+	switch p.Display {
+	case profile.DisplayStd:
+		a = append(a, "-device", "VGA")
+	case profile.DisplayVirtio:
+		a = append(a, "-device", "virtio-gpu-pci")
+	}
+	if rt.Window && p.Display != profile.DisplayNone {
+		a = append(a, "-display", "gtk")
+	} else {
+		a = append(a, "-display", "none")
+	}
+	if rt.QMP != "" {
+		a = append(a, "-qmp", "unix:"+rt.QMP+",server=on,wait=off")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("profile %q: missing inputs: %v", p.ID, missing)
+	}
+	return a, nil
+}
+
+// Render formats argv for people and golden files: one option and its value
+// per line, shell-continued.
+func Render(args []string) string {
+	var lines []string
+	for i := 0; i < len(args); i++ {
+		l := args[i]
+		if i+1 < len(args) && len(args[i+1]) > 0 && args[i+1][0] != '-' {
+			l += " " + shellQuote(args[i+1])
+			i++
+		}
+		lines = append(lines, l)
+	}
+	return Binary + " \\\n  " + strings.Join(lines, " \\\n  ") + "\n"
+}
+
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " \t\"'$\\") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}

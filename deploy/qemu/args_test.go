@@ -1,0 +1,66 @@
+package qemu
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"manx/deploy/profile"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestArgsGolden pins the QEMU command line of every profile.
+func TestArgsGolden(t *testing.T) {
+	in := Inputs{
+		Kernel: "/b/kernel/bzImage", Initramfs: "/b/userland/initramfs.cpio.zst", ESP: "/run/esp.img",
+		Code: "/b/firmware/CODE.fd", Vars: "/run/VARS",
+	}
+	rt := Runtime{Accel: "tcg", Serial: "file:/run/serial.log", QMP: "/run/qmp.sock"}
+	for _, p := range profile.All() {
+		t.Run(p.Target(), func(t *testing.T) {
+			args, err := Args(p, in, rt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := Render(args)
+			golden := filepath.Join("testdata", p.Target()+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./deploy/qemu -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("Args(%s) =\n%s\nwant\n%s", p.ID, got, want)
+			}
+		})
+	}
+}
+
+func TestArgsMissingInput(t *testing.T) {
+	p, err := profile.Find("kernel,initramfs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Args(p, Inputs{Kernel: "/k"}, Runtime{Serial: "stdio"})
+	if err == nil || !strings.Contains(err.Error(), "initramfs") {
+		t.Errorf("Args(no initramfs) = %v, want an error naming the initramfs", err)
+	}
+}
+
+func TestArgsWindow(t *testing.T) {
+	p, _ := profile.Find("kernel,initramfs")
+	args, err := Args(p, Inputs{Kernel: "/k", Initramfs: "/i"}, Runtime{Serial: "mon:stdio", Window: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(args, " "), "-display gtk") {
+		t.Errorf("Args(window) = %v, want -display gtk", args)
+	}
+}

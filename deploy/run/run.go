@@ -1,0 +1,174 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"manx/deploy/profile"
+	"manx/deploy/qemu"
+	"manx/internal/logx"
+)
+
+// ScreenCheck decides from a PPM screendump whether the expected picture is
+// on screen.
+type ScreenCheck func(ppm []byte) error
+
+// Options configure a headless check.
+type Options struct {
+	Accel   string
+	LogDir  string      // serial logs and screendumps are kept here
+	Screen  ScreenCheck // required for profiles with Screen set
+	Log     *slog.Logger
+	Prepare func(dir string, in *qemu.Inputs) error // copies per-VM state (var stores) into dir
+}
+
+// Result is what a passing check measured.
+type Result struct {
+	Profile    string
+	Markers    []Timed
+	Screendump string // path of the kept screendump (graphical profiles)
+	SerialLog  string
+}
+
+// Timed is a marker and the time from QEMU start to its appearance.
+type Timed struct {
+	Marker string
+	At     time.Duration
+}
+
+// Check boots p headless and asserts its outcome.
+func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (res Result, err error) {
+	res.Profile = p.ID
+	dir, err := os.MkdirTemp("", "manx-vm-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	if o.Prepare != nil {
+		if err := o.Prepare(dir, &in); err != nil {
+			return res, fmt.Errorf("profile %s: preparing the VM: %w", p.ID, err)
+		}
+	}
+	serial := filepath.Join(dir, "serial.log")
+	sock := filepath.Join(dir, "qmp.sock")
+	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "file:" + serial, QMP: sock})
+	if err != nil {
+		return res, err
+	}
+	if err := os.MkdirAll(o.LogDir, 0o755); err != nil {
+		return res, err
+	}
+	kept := filepath.Join(o.LogDir, "deploy-"+p.Target()+".serial.log")
+	res.SerialLog = kept
+	defer func() {
+		b, _ := os.ReadFile(serial)
+		os.WriteFile(kept, b, 0o644)
+		if err != nil {
+			err = fmt.Errorf("profile %s: %w\n--- serial log tail (%s) ---\n%s", p.ID, err, kept, logx.TailLines(string(b), 25))
+		}
+	}()
+	o.Log.Debug("Starting QEMU", "profile", p.ID, "argv", strings.Join(args, " "))
+	cmd := exec.Command(qemu.Binary, args...)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return res, fmt.Errorf("starting QEMU: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		cmd.Process.Kill()
+		<-exited
+	}
+	m := &Matcher{Expect: p.Expect, Refuse: p.Refuse}
+	deadline := time.NewTimer(p.Timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	poll := func() error {
+		b, _ := os.ReadFile(serial)
+		evs, err := m.Feed(string(b))
+		for _, e := range evs {
+			at := time.Since(start).Round(100 * time.Millisecond)
+			res.Markers = append(res.Markers, Timed{Marker: e.Marker, At: at})
+			o.Log.Info("Marker", "profile", p.ID, "marker", e.Marker, "at", at)
+		}
+		return err
+	}
+	for !m.Done() {
+		select {
+		case <-ctx.Done():
+			stop()
+			return res, ctx.Err()
+		case <-deadline.C:
+			stop()
+			poll()
+			if m.Done() {
+				break
+			}
+			return res, fmt.Errorf("timed out after %s waiting for %q", p.Timeout, m.Pending())
+		case werr := <-exited:
+			exited <- werr
+			if err := poll(); err != nil {
+				return res, err
+			}
+			if m.Done() {
+				break
+			}
+			return res, fmt.Errorf("QEMU exited (%v) before %q: %s", werr, m.Pending(), strings.TrimSpace(stderr.String()))
+		case <-tick.C:
+			if err := poll(); err != nil {
+				stop()
+				return res, err
+			}
+		}
+	}
+	if p.Screen {
+		shot := filepath.Join(o.LogDir, "deploy-"+p.Target()+".ppm")
+		if err := screendump(ctx, sock, shot); err != nil {
+			stop()
+			return res, err
+		}
+		res.Screendump = shot
+		b, err := os.ReadFile(shot)
+		if err != nil {
+			stop()
+			return res, err
+		}
+		if o.Screen == nil {
+			stop()
+			return res, errors.New("profile checks the screen but no screen check was given")
+		}
+		if err := o.Screen(b); err != nil {
+			stop()
+			return res, fmt.Errorf("screen check (%s): %w", shot, err)
+		}
+	}
+	// A grace period lets refusals that follow the last marker show up.
+	time.Sleep(300 * time.Millisecond)
+	perr := poll()
+	stop()
+	return res, perr
+}
+
+// screendump asks QEMU for a PPM of the screen, retrying briefly while the
+// display settles after the marker.
+func screendump(ctx context.Context, sock, path string) error {
+	q, err := dialQMP(ctx, sock)
+	if err != nil {
+		return err
+	}
+	defer q.close()
+	if _, err := q.exec("screendump", map[string]any{"filename": path}); err != nil {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"manx/deploy/profile"
+)
+
+// Test runs every check and ends with one summary line.
+func (a *App) Test(ctx context.Context) error {
+	type outcome struct {
+		name string
+		err  error
+		note string
+	}
+	var results []outcome
+	add := func(name string, err error, note string) {
+		results = append(results, outcome{name, err, note})
+		if err != nil {
+			a.Log.Error("Check failed", "check", name, "err", err)
+		}
+	}
+	add("versions", a.CheckVersions(), "VERSIONS.md matches pins.json")
+
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, "go", "test", "./...")
+	cmd.Dir = a.Env.Root
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err := cmd.Run()
+	add("go test ./...", err, fmt.Sprintf("%s", time.Since(start).Round(time.Second)))
+
+	if err := a.Setup(ctx); err != nil {
+		add("setup", err, "")
+	} else {
+		for _, p := range profile.All() {
+			res, err := a.CheckProfile(ctx, p.ID)
+			var marks []string
+			for _, m := range res.Markers {
+				marks = append(marks, fmt.Sprintf("%q at %s", m.Marker, m.At))
+			}
+			note := strings.Join(marks, ", ")
+			if res.Screendump != "" {
+				note += "; screen: cat (" + res.Screendump + ")"
+			}
+			add("boot "+p.ID, err, note)
+		}
+	}
+
+	passed, failed := 0, 0
+	fmt.Println()
+	for _, r := range results {
+		status := "PASS"
+		if r.err != nil {
+			status = "FAIL"
+			failed++
+		} else {
+			passed++
+		}
+		fmt.Printf("%s  %-45s %s\n", status, r.name, r.note)
+	}
+	fmt.Printf("checks: %d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return fmt.Errorf("%d check(s) failed", failed)
+	}
+	return nil
+}
