@@ -29,3 +29,9 @@ func build(ctx context.Context, what string) error {
 	}
 	return a.BuildOne(ctx, what)
 }
+
+// VarStore writes the blank, Microsoft and custom UEFI variable stores (raw .fd and uefi-vars .json).
+func (Build) VarStore(ctx context.Context) error { return build(ctx, app.ArtVarStore) }
+
+// Uki assembles build/uki/manx.efi on systemd-stub and signs it (manx.signed.efi) with the db key.
+func (Build) Uki(ctx context.Context) error { return build(ctx, app.ArtUKI) }

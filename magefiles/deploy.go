@@ -27,6 +27,29 @@ func (Deploy) Microvm(ctx context.Context) error {
 	return deploy(ctx, "microvm,kernel,initramfs,serialonly")
 }
 
+// FwKernel boots our OVMF (SMM, pflash, blank store) and the bare kernel: no-root panic.
+func (Deploy) FwKernel(ctx context.Context) error { return deploy(ctx, "fw,kernel") }
+
+// FwKernelInitramfs boots our OVMF with the kernel and the Go userland (direct boot).
+func (Deploy) FwKernelInitramfs(ctx context.Context) error { return deploy(ctx, "fw,kernel,initramfs") }
+
+// FwKernelInitramfsUki boots the unsigned UKI from an ESP with Secure Boot off (blank store).
+func (Deploy) FwKernelInitramfsUki(ctx context.Context) error {
+	return deploy(ctx, "fw,kernel,initramfs,uki")
+}
+
+// UkiSbFail boots the signed UKI with the Microsoft store: the firmware refuses it.
+func (Deploy) UkiSbFail(ctx context.Context) error { return deploy(ctx, "uki,sb-fail") }
+
+// UkiSbPass boots the signed UKI with Secure Boot on (custom store in pflash).
+func (Deploy) UkiSbPass(ctx context.Context) error { return deploy(ctx, "uki,sb-pass") }
+
+// UkiSbPassPvvars boots the signed UKI with Secure Boot on, the store in QEMU's uefi-vars device.
+func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,pvvars") }
+
+// UkiSbPassVirtio boots the signed UKI with Secure Boot on and virtio-gpu: the cat on screen.
+func (Deploy) UkiSbPassVirtio(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,virtio") }
+
 // Profile boots any profile by ID, e.g. `deploy:profile uki,sb-pass`.
 func (Deploy) Profile(ctx context.Context, id string) error { return deploy(ctx, id) }
 

@@ -10,6 +10,14 @@ const (
 	MarkerPowerOff     = "reboot: Power down"
 	MarkerSecureBoot   = "Secure boot enabled"
 	MarkerAccessDenied = "Access Denied"
+	MarkerLockdown     = "Kernel is locked down from command line"
+)
+
+// UKI files an ESP profile boots.
+const (
+	UKIUnsigned = "manx.efi"
+	UKISigned   = "manx.signed.efi"
+	UKITampered = "manx.tampered.efi"
 )
 
 // Kernel command lines. ttyS0 comes last so /dev/console (the userland's
@@ -41,6 +49,56 @@ func All() []Profile {
 			ID: "microvm,kernel,initramfs,serialonly", Summary: "microvm (qboot, virtio-mmio) + Go userland, powers off by itself",
 			Machine: MachineMicrovm, Boot: BootKernel, Initramfs: true, Display: DisplayNone, Append: appendSerial + " manx.test=poweroff",
 			Expect: []string{MarkerUserland, MarkerPowerOff}, Refuse: []string{"Kernel panic"}, Timeout: 120 * time.Second,
+		},
+		{
+			ID: "fw,kernel", Summary: "our OVMF (SMM, pflash, blank store) + bare kernel: no root fs",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "blank", Boot: BootKernel, Display: DisplayNone, Append: appendSerial,
+			Expect: []string{MarkerNoRoot}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "fw,kernel,initramfs", Summary: "our OVMF (SMM, pflash, blank store) + kernel + Go userland",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "blank", Boot: BootKernel, Initramfs: true, Display: DisplayNone, Append: appendSerial,
+			Expect: []string{MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "fw,kernel,initramfs,uki", Summary: "our OVMF, blank store (Secure Boot off): the unsigned UKI boots from the ESP",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "blank", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
+			Expect: []string{"Secure boot disabled", MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "uki,sb-fail", Summary: "Microsoft store (Secure Boot on): the firmware refuses our signed UKI",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "ms", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "uki,sb-pass", Summary: "custom store (Secure Boot on, pflash): the signed UKI boots, locked down",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
+			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "uki,sb-pass,pvvars", Summary: "custom store in QEMU's uefi-vars JSON (Secure Boot on): the signed UKI boots",
+			Machine: MachineQ35, Firmware: FirmwarePVVars, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
+			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "uki,sb-pass,virtio", Summary: "custom store (Secure Boot on), virtio-gpu: Manx's cat on screen",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayVirtio,
+			Expect: []string{MarkerSecureBoot, MarkerUserland, MarkerCat}, Refuse: []string{"Kernel panic"}, Screen: true, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "uki,sb-pass,tampered", Summary: "custom store (Secure Boot on): a signed UKI with one byte of .linux flipped is refused",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKITampered, Display: DisplayNone,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "oracle,debian-ovmf,uki,sb-pass", Summary: "independent oracle: Debian's OVMF_CODE_4M.secboot.fd with our custom raw store boots our signed UKI",
+			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
+			Expect: []string{MarkerSecureBoot, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+		},
+		{
+			ID: "oracle,debian-ovmf,uki-unsigned,sb-fail", Summary: "independent oracle: Debian's secboot OVMF with our custom store refuses the unsigned UKI",
+			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
 		},
 	}
 }

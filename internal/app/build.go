@@ -13,6 +13,8 @@ const (
 	ArtKernel    = "kernel"
 	ArtInitramfs = "initramfs"
 	ArtFirmware  = "firmware"
+	ArtVarStore  = "varstore"
+	ArtUKI       = "uki"
 )
 
 // BuildOne builds one artefact group and reports its files.
@@ -32,6 +34,10 @@ func (a *App) build(ctx context.Context, what string) ([]recipe.Artefact, error)
 	case ArtInitramfs:
 		i, err := a.Initramfs(ctx)
 		return []recipe.Artefact{i}, err
+	case ArtVarStore:
+		return a.VarStores()
+	case ArtUKI:
+		return a.UKIs(ctx)
 	case ArtFirmware:
 		var all []recipe.Artefact
 		for _, v := range edk2.Variants {
@@ -55,7 +61,7 @@ func (a *App) BuildAll(ctx context.Context) error {
 		return err
 	}
 	var all []recipe.Artefact
-	for _, what := range []string{ArtKernel, ArtInitramfs, ArtFirmware} {
+	for _, what := range []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtUKI} {
 		arts, err := a.build(ctx, what)
 		if err != nil {
 			return err

@@ -4,6 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"manx/internal/esp"
+	"manx/internal/stage"
 
 	"manx/deploy/profile"
 	"manx/deploy/qemu"
@@ -26,18 +32,79 @@ func (a *App) inputs(ctx context.Context, p profile.Profile) (qemu.Inputs, error
 		}
 		in.Initramfs = i.Path
 	}
-	if p.Firmware != profile.FirmwareDefault || p.Boot == profile.BootESP {
-		return in, fmt.Errorf("profile %s: firmware and UKI profiles are not wired yet", p.ID)
+	if p.Boot == profile.BootESP {
+		if _, err := a.UKIs(ctx); err != nil {
+			return in, err
+		}
+		in.ESP = a.Env.Path("uki", p.UKI) // Prepare turns it into a disk
+	}
+	if p.VarStore != "" {
+		if _, err := a.VarStores(); err != nil {
+			return in, err
+		}
+	}
+	switch p.Firmware {
+	case profile.FirmwarePflash:
+		if _, err := a.Firmware(ctx, p.Firmware); err != nil {
+			return in, err
+		}
+		in.Code = a.Env.Path("firmware", p.Firmware, "OVMF_CODE.fd")
+		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "fd"))
+	case profile.FirmwarePVVars:
+		if _, err := a.Firmware(ctx, p.Firmware); err != nil {
+			return in, err
+		}
+		in.Code = a.Env.Path("firmware", p.Firmware, "OVMF.fd")
+		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "json"))
+	case profile.FirmwareDebian:
+		in.Code = DebianSecbootCode
+		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "fd"))
 	}
 	return in, nil
 }
 
+// DebianSecbootCode is Debian's own Secure Boot OVMF (package ovmf), the
+// independent oracle for our variable stores and signatures.
+const DebianSecbootCode = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+
+func varsFile(kind, ext string) string {
+	return "OVMF_VARS_" + strings.ToUpper(kind) + "." + ext
+}
+
+// prepareVM gives each VM its own copy of its var store (firmware and QEMU
+// write to it) and turns the UKI into an ESP disk image.
+func (a *App) prepareVM(dir string, in *qemu.Inputs) error {
+	if in.Vars != "" {
+		dst := filepath.Join(dir, filepath.Base(in.Vars))
+		if err := stage.CopyFileAtomic(in.Vars, dst, 0o644); err != nil {
+			return err
+		}
+		in.Vars = dst
+	}
+	if in.ESP != "" {
+		efi, err := os.ReadFile(in.ESP)
+		if err != nil {
+			return err
+		}
+		img, err := esp.Build(map[string][]byte{"EFI/BOOT/BOOTX64.EFI": efi}, a.Env.Epoch, esp.Options{})
+		if err != nil {
+			return fmt.Errorf("building the ESP: %w", err)
+		}
+		in.ESP = filepath.Join(dir, "esp.img")
+		if err := os.WriteFile(in.ESP, img, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (a *App) runOptions(ctx context.Context, kernel string) run.Options {
 	return run.Options{
-		Accel:  run.Accel(ctx, kernel, a.Env.CacheDir, a.Log),
-		LogDir: a.Env.LogDir,
-		Screen: screenHasCat,
-		Log:    a.Log,
+		Accel:   run.Accel(ctx, kernel, a.Env.CacheDir, a.Log),
+		LogDir:  a.Env.LogDir,
+		Screen:  screenHasCat,
+		Log:     a.Log,
+		Prepare: a.prepareVM,
 	}
 }
 

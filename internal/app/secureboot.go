@@ -1,0 +1,181 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"debug/pe"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"manx/firmware/varstore"
+	"manx/internal/deb"
+	"manx/internal/recipe"
+	"manx/internal/stage"
+	"manx/kernel"
+	"manx/uki"
+	"manx/uki/keys"
+	"manx/uki/sign"
+)
+
+// Build outputs of the Secure Boot chain.
+const (
+	VarStoreDir  = "varstore"
+	UKIUnsigned  = "uki/manx.efi"
+	UKISigned    = "uki/manx.signed.efi"
+	UKITampered  = "uki/manx.tampered.efi"
+	KernelSigned = "kernel/bzImage.signed"
+	stubPin      = "systemd-boot-efi"
+	stubPath     = "usr/lib/systemd/boot/efi/linuxx64.efi.stub"
+	// UKICmdline is the signed command line: serial last (the userland's
+	// console), lockdown on so kexec_file_load demands a db-signed kernel.
+	UKICmdline = "console=tty0 console=ttyS0 panic=-1 vt.global_cursor_default=0 lockdown=integrity"
+)
+
+// KeysDir is where the Secure Boot and stboot keys live (git-ignored).
+func (a *App) KeysDir() string {
+	if d := os.Getenv("MANX_KEYS_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(a.Env.Root, "keys")
+}
+
+// Keys loads the key hierarchy, generating it (with a loud warning) if the
+// keys directory holds none of it.
+func (a *App) Keys() (*keys.Set, error) {
+	return keys.Ensure(a.KeysDir(), a.Env.Epoch, a.Log)
+}
+
+// VarStores writes the blank, Microsoft and custom stores in both forms.
+func (a *App) VarStores() ([]recipe.Artefact, error) {
+	ks, err := a.Keys()
+	if err != nil {
+		return nil, err
+	}
+	certs := varstore.Certs{
+		PK:  ks.PK.Certificate(),
+		KEK: []*x509.Certificate{ks.KEK.Certificate()},
+		DB:  []*x509.Certificate{ks.DB.Certificate()},
+	}
+	paths, err := varstore.WriteAll(a.Env.Path(VarStoreDir), certs, a.Env.Epoch)
+	if err != nil {
+		return nil, fmt.Errorf("writing variable stores: %w", err)
+	}
+	var arts []recipe.Artefact
+	for _, p := range paths {
+		x, err := recipe.Describe(p)
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, x)
+	}
+	return arts, nil
+}
+
+// Stub returns systemd-stub from the pinned systemd-boot-efi package.
+func (a *App) Stub(ctx context.Context) ([]byte, error) {
+	p, err := a.Pins.Get(stubPin)
+	if err != nil {
+		return nil, err
+	}
+	path, err := a.Fetch.Get(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	files, err := deb.Extract(f, stubPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return files[stubPath], nil
+}
+
+// UKIs builds the unsigned UKI (reproducible), its signed copy (identical
+// given the same db key), a copy with one byte of .linux flipped (for the
+// refusal check) and the db-signed kernel (for kexec under lockdown).
+func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
+	k, err := a.Kernel(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ird, err := a.Initramfs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ks, err := a.Keys()
+	if err != nil {
+		return nil, err
+	}
+	stub, err := a.Stub(ctx)
+	if err != nil {
+		return nil, err
+	}
+	kb, err := os.ReadFile(k.Path)
+	if err != nil {
+		return nil, err
+	}
+	ib, err := os.ReadFile(ird.Path)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := a.Pins.Get(kernel.PinName)
+	unsigned, err := uki.Assemble(uki.Spec{
+		Stub: stub, Linux: kb, Initrd: ib, Cmdline: UKICmdline,
+		OSRelease: fmt.Sprintf("NAME=\"Manx\"\nID=manx\nVERSION_ID=%s\nPRETTY_NAME=\"Manx %s\"\n", a.Env.Version, a.Env.Version),
+		Uname:     p.Version, Time: a.Env.Epoch,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assembling the UKI: %w", err)
+	}
+	signed, err := sign.SignPE(unsigned, ks.DB)
+	if err != nil {
+		return nil, fmt.Errorf("signing the UKI: %w", err)
+	}
+	tampered, err := flipInSection(signed, ".linux")
+	if err != nil {
+		return nil, err
+	}
+	signedKernel, err := sign.SignPE(kb, ks.DB)
+	if err != nil {
+		return nil, fmt.Errorf("signing the kernel with db: %w", err)
+	}
+	var arts []recipe.Artefact
+	for _, f := range []struct {
+		rel  string
+		data []byte
+	}{{UKIUnsigned, unsigned}, {UKISigned, signed}, {UKITampered, tampered}, {KernelSigned, signedKernel}} {
+		path := a.Env.Path(f.rel)
+		if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, f.data) {
+			if err := stage.WriteFileAtomic(path, f.data, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		x, err := recipe.Describe(path)
+		if err != nil {
+			return nil, err
+		}
+		arts = append(arts, x)
+	}
+	return arts, nil
+}
+
+// flipInSection returns a copy of a PE file with one byte in the middle of
+// the named section inverted.
+func flipInSection(b []byte, name string) ([]byte, error) {
+	f, err := pe.NewFile(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("parsing PE: %w", err)
+	}
+	s := f.Section(name)
+	if s == nil || s.Size == 0 {
+		return nil, fmt.Errorf("PE has no %s section", name)
+	}
+	out := append([]byte(nil), b...)
+	out[int(s.Offset)+int(s.Size)/2] ^= 0xff
+	return out, nil
+}
