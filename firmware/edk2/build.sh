@@ -2,30 +2,33 @@
 # /manx/work/edk2 inside the container: GenFw records the module path length).
 # In:  $MANX_DL/$MANX_TARBALL, $MANX_DSC, $MANX_OUTDIR, $MANX_DEFINES, $MANX_THREADS
 # Out: $MANX_WORK/out/*.fd
+# Every run starts from a fresh tree: a stage only runs when its inputs
+# changed, and a cold build is the one the published hashes describe.
 src="$MANX_WORK/edk2"
-if [ "$(cat "$MANX_WORK/.extracted" 2>/dev/null)" != "$MANX_TARBALL" ]; then
-  echo "manx: extracting $MANX_TARBALL"
-  rm -rf "$src" "$MANX_WORK/.extracted"
-  mkdir -p "$src"
-  tar -xf "$MANX_DL/$MANX_TARBALL" -C "$src" --strip-components=1
-  cd "$src"
-  # Debian's repack ships BaseTools' brotli submodule empty: OVMF compresses
-  # with LZMA, so BaseTools is built without BrotliCompress.
-  sed -i '/^  BrotliCompress \\$/d' BaseTools/Source/C/GNUmakefile
-  # edk2#11128: the size of PcdEntryPointOverrideDefaultValue depends on the
-  # build order (IScsiDxe overrides "yes" with "no"); fix it at the DEC size.
-  for dsc in OvmfPkg/OvmfPkgX64.dsc OvmfPkg/AmdSev/AmdSevX64.dsc; do
-    sed -i '0,/^\[PcdsFixedAtBuild\]/s//[PcdsFixedAtBuild]\n  gUefiOvmfPkgTokenSpaceGuid.PcdEntryPointOverrideDefaultValue|"yes"|VOID*|4/' "$dsc"
-  done
-  echo "$MANX_TARBALL" > "$MANX_WORK/.extracted"
-fi
+echo "manx: extracting $MANX_TARBALL"
+rm -rf "$src"
+mkdir -p "$src"
+tar -xf "$MANX_DL/$MANX_TARBALL" -C "$src" --strip-components=1
 cd "$src"
+# Debian's repack ships BaseTools' brotli submodule empty: OVMF compresses
+# with LZMA, so BaseTools is built without BrotliCompress.
+sed -i '/^  BrotliCompress \\$/d' BaseTools/Source/C/GNUmakefile
+# edk2#11128: the size of PcdEntryPointOverrideDefaultValue depends on the
+# build order (IScsiDxe overrides "yes" with "no"); fix it at the DEC size.
+for dsc in OvmfPkg/OvmfPkgX64.dsc OvmfPkg/AmdSev/AmdSevX64.dsc; do
+  sed -i '0,/^\[PcdsFixedAtBuild\]/s//[PcdsFixedAtBuild]\n  gUefiOvmfPkgTokenSpaceGuid.PcdEntryPointOverrideDefaultValue|"yes"|VOID*|4/' "$dsc"
+done
+# AmdSevX64 embeds a GRUB (built by a PREBUILD script with the host's
+# grub-mkimage) for SEV disk-unlock flows. Measured direct boot
+# (-kernel/-initrd/-append with kernel hashes) does not use it, and a
+# host-tool-built GRUB would make the image depend on the toolchain's grub:
+# drop it.
+sed -i '/PREBUILD *= *sh OvmfPkg\/AmdSev\/Grub\/grub.sh/d; /OvmfPkg\/AmdSev\/Grub\/Grub.inf/d' \
+  OvmfPkg/AmdSev/AmdSevX64.dsc OvmfPkg/AmdSev/AmdSevX64.fdf
 export PYTHON_COMMAND=python3 PYTHONHASHSEED=0
 unset WORKSPACE EDK_TOOLS_PATH CONF_PATH PACKAGES_PATH
-if [ ! -x BaseTools/Source/C/bin/GenFw ]; then
-  echo "manx: building BaseTools"
-  make -C BaseTools -j"$MANX_THREADS"
-fi
+echo "manx: building BaseTools"
+make -C BaseTools -j"$MANX_THREADS"
 set --
 . ./edksetup.sh
 # build writes random stack cookies when these files are missing; fixed values

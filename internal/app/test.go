@@ -25,6 +25,10 @@ func (a *App) Test(ctx context.Context) error {
 			a.Log.Error("Check failed", "check", name, "err", err)
 		}
 	}
+	// Setup first: tests use oracles (sbverify, objdump, mtools, fsck.fat,
+	// sfdisk) and apt sources (bookworm-backports) that setup provides.
+	setupErr := a.Setup(ctx)
+	add("setup", setupErr, "host tools present")
 	add("versions", a.CheckVersions(), "VERSIONS.md matches pins.json")
 
 	start := time.Now()
@@ -34,9 +38,7 @@ func (a *App) Test(ctx context.Context) error {
 	err := cmd.Run()
 	add("go test ./...", err, fmt.Sprintf("%s", time.Since(start).Round(time.Second)))
 
-	if err := a.Setup(ctx); err != nil {
-		add("setup", err, "")
-	} else {
+	if setupErr == nil {
 		for _, p := range profile.All() {
 			res, err := a.CheckProfile(ctx, p.ID)
 			var marks []string

@@ -40,6 +40,7 @@ var Needs = []Need{
 	{Check: "objdump", Package: "binutils"},
 	{Check: "mcopy", Package: "mtools"},
 	{Check: "fsck.fat", Package: "dosfstools"},
+	{Check: "sfdisk", Package: "fdisk"},
 }
 
 // Host is what setup needs to know about the machine (a seam for tests).

@@ -1,0 +1,24 @@
+// Package keys creates and loads the Manx development key hierarchy: the UEFI Secure
+// Boot keys PK, KEK and db (RSA-2048, self-signed X.509 v3) and the stboot signing root
+// (Ed25519 CA) with one Ed25519 signer certificate issued by it.
+//
+// Keys are generated all at once or not at all and are never overwritten: to rotate,
+// move the keys directory away and generate again. Private keys are PKCS#8 PEM files
+// with mode 0600; certificates are PEM files with mode 0644. Every file is written to a
+// temporary name, synced and hard-linked into place, so a crash never leaves a
+// truncated key and an existing file is never replaced.
+//
+// Certificate choices (documented here because firmware is picky):
+//   - RSA-2048 for PK/KEK/db: the size Microsoft documents for UEFI and that every
+//     edk2/OVMF build accepts; SHA-256 with RSA signatures.
+//   - All three UEFI certificates are self-signed (as sbctl and ukify genkey do), so
+//     each verifies on its own: OVMF, sbverify and the kernel's .platform keyring need
+//     no chain. KeyUsage digitalSignature on all; db adds ExtKeyUsage codeSigning; PK
+//     and KEK are CAs (BasicConstraints CA:TRUE, KeyUsage also certSign).
+//   - Serial numbers are random 127-bit integers: the keys themselves are random, so a
+//     deterministic serial would buy no reproducibility and could collide across
+//     regenerated hierarchies.
+//   - NotBefore is the caller's time (SOURCE_DATE_EPOCH, never the wall clock);
+//     NotAfter is 9999-12-31T23:59:59Z, RFC 5280's "no well-defined expiration".
+//     UEFI does not check validity periods.
+package keys
