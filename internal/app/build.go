@@ -41,9 +41,6 @@ func (a *App) build(ctx context.Context, what string) ([]recipe.Artefact, error)
 	case ArtFirmware:
 		var all []recipe.Artefact
 		for _, v := range edk2.Variants {
-			if v.Name == "ovmf-amdsev" {
-				continue // issue 6: needs grub in the toolchain
-			}
 			arts, err := a.Firmware(ctx, v.Name)
 			if err != nil {
 				return all, err

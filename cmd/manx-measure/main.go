@@ -1,0 +1,18 @@
+// Command manx-measure prints the AMD SEV-SNP launch digest (MEASUREMENT) of a QEMU
+// guest, computed by manx/firmware/snp. Its flags mirror virtee/sev-snp-measure:
+//
+//	manx-measure --ovmf OVMF.amdsev.fd --kernel vmlinuz --initrd initrd.img \
+//	    --append 'console=ttyS0' --vcpus 2 --vcpu-type EPYC-Milan [--guest-features 0x21] [--vmm-type QEMU]
+//
+// prints the digest in hex and a newline. --mode snp:ovmf-hash prints the digest
+// after the firmware pages only. Errors go to stderr with a non-zero exit status
+// (2 for usage errors, 1 otherwise).
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
