@@ -132,24 +132,11 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 		}
 	}
 	if p.Screen {
-		shot := filepath.Join(o.LogDir, "deploy-"+p.Target()+".ppm")
-		if err := screendump(ctx, sock, shot); err != nil {
-			stop()
-			return res, err
-		}
+		shot, err := screenCheck(ctx, sock, filepath.Join(o.LogDir, "deploy-"+p.Target()+".ppm"), o.Screen)
 		res.Screendump = shot
-		b, err := os.ReadFile(shot)
 		if err != nil {
 			stop()
 			return res, err
-		}
-		if o.Screen == nil {
-			stop()
-			return res, errors.New("profile checks the screen but no screen check was given")
-		}
-		if err := o.Screen(b); err != nil {
-			stop()
-			return res, fmt.Errorf("screen check (%s): %w", shot, err)
 		}
 	}
 	// A grace period lets refusals that follow the last marker show up.
@@ -159,16 +146,42 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 	return res, perr
 }
 
-// screendump asks QEMU for a PPM of the screen, retrying briefly while the
-// display settles after the marker.
-func screendump(ctx context.Context, sock, path string) error {
+// screenWait bounds how long the picture may take to reach the display
+// after the guest reports drawing it (DRM fbdev emulation flushes damaged
+// pages from a worker; under TCG that lags).
+const screenWait = 20 * time.Second
+
+// screenCheck takes screendumps until check accepts one or screenWait
+// passes; the last screendump is kept at path.
+func screenCheck(ctx context.Context, sock, path string, check ScreenCheck) (string, error) {
+	if check == nil {
+		return "", errors.New("profile checks the screen but no screen check was given")
+	}
 	q, err := dialQMP(ctx, sock)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer q.close()
-	if _, err := q.exec("screendump", map[string]any{"filename": path}); err != nil {
-		return err
+	deadline := time.Now().Add(screenWait)
+	for {
+		if _, err := q.exec("screendump", map[string]any{"filename": path}); err != nil {
+			return "", err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		err = check(b)
+		if err == nil {
+			return path, nil
+		}
+		if time.Now().After(deadline) {
+			return path, fmt.Errorf("screen check (%s) after %s: %w", path, screenWait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return path, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
-	return nil
 }

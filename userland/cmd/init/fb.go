@@ -233,14 +233,38 @@ func drawCat() (fbInfo, error) {
 	if err := fi.check(); err != nil {
 		return fi, fmt.Errorf("%v: %w", fi, err)
 	}
-	if err := writeImage(f, fi, cat.Render(int(fi.xres), int(fi.yres))); err != nil {
+	// Draw through a shared mapping: DRM fbdev emulation tracks written
+	// pages of the mapping and flushes them to the scanout buffer.
+	size := int(fi.smemLen)
+	if size == 0 {
+		size = int(fi.lineLength) * int(fi.yoffset+fi.yres)
+	}
+	mem, err := unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return fi, fmt.Errorf("mapping %s: %w", fbDevice, err)
+	}
+	defer unix.Munmap(mem)
+	if err := writeImage(memWriter(mem), fi, cat.Render(int(fi.xres), int(fi.yres))); err != nil {
 		return fi, err
 	}
-	// Deferred-I/O framebuffers flush on fsync; others return EINVAL.
+	if err := unix.Msync(mem, unix.MS_SYNC); err != nil && !errors.Is(err, unix.EINVAL) {
+		return fi, fmt.Errorf("syncing framebuffer: %w", err)
+	}
+	// Deferred-I/O framebuffers also flush on fsync; others return EINVAL.
 	if err := f.Sync(); err != nil && !errors.Is(err, unix.EINVAL) {
 		return fi, fmt.Errorf("syncing framebuffer: %w", err)
 	}
 	return fi, nil
+}
+
+// memWriter writes into a mapped framebuffer.
+type memWriter []byte
+
+func (m memWriter) WriteAt(p []byte, off int64) (int, error) {
+	if off < 0 || off+int64(len(p)) > int64(len(m)) {
+		return 0, fmt.Errorf("write of %d bytes at %d outside the %d-byte framebuffer", len(p), off, len(m))
+	}
+	return copy(m[off:], p), nil
 }
 
 // showCat switches the VT to graphics mode (so the console's text and

@@ -6,8 +6,8 @@
 // shell on each console named by console= and restarts it when it exits.
 //
 // Other kernel command line parameters: manx.hold=SECONDS (default 2, at
-// most 60) is how long the picture stays up before power-off or before the
-// VT shell takes the screen back.
+// most 60) is how long the picture stays up before power-off. With the cat on
+// screen, virtual terminals get no shell: the picture stays.
 //
 // init never exits and never panics on purpose: errors go to the console
 // prefixed "manx: ", and if the power-off fails it waits forever, since the
@@ -106,7 +106,7 @@ func run(con console) {
 		if mode != "" {
 			con.printf("unknown manx.test=%q (want poweroff or shell); starting shells", mode)
 		}
-		shells(con, newReaper(con), cl.terminals(), hold, drawn)
+		shells(con, newReaper(con), cl.terminals(), drawn)
 	}
 }
 

@@ -126,22 +126,22 @@ func runOnce(r *reaper, argv []string) (unix.WaitStatus, error) {
 }
 
 // shells runs a shell on every terminal and restarts each one when it
-// exits; it never returns. The VT shell starts after hold if the cat is on
-// screen, then puts the VT back in text mode.
-func shells(con console, r *reaper, ttys []string, hold time.Duration, catShown bool) {
+// exits; it never returns. When the cat is on screen, VTs get no shell, so
+// the picture stays.
+func shells(con console, r *reaper, ttys []string, catShown bool) {
 	for _, tty := range ttys {
+		if isVT(tty) && catShown {
+			// The cat keeps the screen: a VT shell would switch the console
+			// back to text and paint over it. The serial console has a shell.
+			con.printf("no shell on %s: the cat keeps the screen (shell on the serial console)", tty)
+			continue
+		}
 		go func() {
 			defer func() {
 				if p := recover(); p != nil {
 					con.printf("shell on %s panicked: %v", tty, p)
 				}
 			}()
-			if isVT(tty) && catShown {
-				time.Sleep(hold)
-				if err := setVTMode(kdText); err != nil {
-					con.printf("console text mode: %v", err)
-				}
-			}
 			respawn(con, r, tty)
 		}()
 	}
