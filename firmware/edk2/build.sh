@@ -11,8 +11,12 @@ mkdir -p "$src"
 tar -xf "$MANX_DL/$MANX_TARBALL" -C "$src" --strip-components=1
 cd "$src"
 # Debian's repack ships BaseTools' brotli submodule empty: OVMF compresses
-# with LZMA, so BaseTools is built without BrotliCompress.
-sed -i '/^  BrotliCompress \\$/d' BaseTools/Source/C/GNUmakefile
+# with LZMA, so BaseTools is built without BrotliCompress. (CRLF file.)
+sed -i '/^  BrotliCompress \\\r\?$/d' BaseTools/Source/C/GNUmakefile
+if grep -q BrotliCompress BaseTools/Source/C/GNUmakefile; then
+  echo "manx: could not drop BrotliCompress from BaseTools/Source/C/GNUmakefile" >&2
+  exit 1
+fi
 # edk2#11128: the size of PcdEntryPointOverrideDefaultValue depends on the
 # build order (IScsiDxe overrides "yes" with "no"); fix it at the DEC size.
 for dsc in OvmfPkg/OvmfPkgX64.dsc OvmfPkg/AmdSev/AmdSevX64.dsc; do
