@@ -51,6 +51,11 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	}
 	a := []string{"-nodefaults", "-no-user-config", "-no-reboot"}
 	machine := p.Machine
+	if p.Machine == profile.MachineMicrovm {
+		// Without a PIT the kernel cannot calibrate its clocks under TCG and
+		// hangs; the RTC and PIC come with it on a classic PC too.
+		machine += ",pit=on,pic=on,rtc=on"
+	}
 	switch p.Firmware {
 	case profile.FirmwarePflash, profile.FirmwareDebian:
 		machine += ",smm=on"

@@ -1,0 +1,228 @@
+package ospkg
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"manx/uki/sign"
+)
+
+// rawZip writes entries (name, data) in order with archive/zip defaults, to
+// build packages Pack would never write.
+func rawZip(t testing.TB, entries ...[2]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, e := range entries {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e[0], Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(e[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func hexSum(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// manifestJSON returns a manifest for kernel "K" and cmdline "c", changed
+// by mutate.
+func manifestJSON(t testing.TB, mutate func(m *manifest)) string {
+	t.Helper()
+	m := manifest{
+		Version: 1, Kernel: pathKernel, Cmdline: "c", CmdlineFile: pathCmdline,
+		SHA256: map[string]string{pathKernel: hexSum("K"), pathCmdline: hexSum("c")},
+	}
+	if mutate != nil {
+		mutate(&m)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestVerify(t *testing.T) {
+	h := newHierarchy(t)
+	c := testContents()
+	good := packed(t, c)
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 1
+
+	signed := func(zip []byte, signers ...sign.Signer) *Descriptor {
+		t.Helper()
+		d, err := Sign(zip, "manx.zip", signers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	withoutDigest := func(d *Descriptor) *Descriptor { d.PkgSHA256 = ""; return d }
+
+	tests := []struct {
+		name    string
+		desc    *Descriptor
+		zip     []byte
+		policy  TrustPolicy
+		wantErr error  // nil: success
+		want    string // substring of the error
+	}{
+		{name: "one signer", desc: signed(good, h.signer1), zip: good, policy: h.policy(1)},
+		{name: "two signers, threshold 2", desc: signed(good, h.signer1, h.signer2), zip: good, policy: h.policy(2)},
+		{name: "root signs", desc: signed(good, h.root), zip: good, policy: h.policy(1)},
+		{name: "one of two trusted", desc: signed(good, h.stranger, h.signer1), zip: good, policy: h.policy(1)},
+		{name: "second root trusted", desc: signed(good, h.stranger), zip: good,
+			policy: TrustPolicy{Roots: []*x509.Certificate{h.root.Certificate(), h.otherRoot.Certificate()}, Threshold: 1}},
+		{name: "within validity", desc: signed(good, h.signer1), zip: good,
+			policy: TrustPolicy{Roots: h.policy(1).Roots, Threshold: 1, Time: epoch.Add(time.Hour)}},
+		{name: "threshold not met", desc: signed(good, h.signer1), zip: good, policy: h.policy(2),
+			wantErr: ErrThreshold, want: "ospkg: 1 valid signature(s), threshold 2"},
+		{name: "untrusted signer", desc: signed(good, h.stranger), zip: good, policy: h.policy(1),
+			wantErr: ErrThreshold, want: `signer "CN=Stranger" does not chain to the trust root`},
+		{name: "expired", desc: signed(good, h.signer1), zip: good,
+			policy:  TrustPolicy{Roots: h.policy(1).Roots, Threshold: 1, Time: epoch.AddDate(20, 0, 0)},
+			wantErr: ErrThreshold, want: "does not chain to the trust root"},
+		{name: "altered zip", desc: signed(good, h.signer1), zip: flipped, policy: h.policy(1),
+			wantErr: ErrDigest, want: "ospkg: zip sha256 " + hex.EncodeToString(sha256Of(flipped)) + " does not match the signed digest " + hex.EncodeToString(sha256Of(good))},
+		{name: "altered zip, no digest", desc: withoutDigest(signed(good, h.signer1)), zip: flipped, policy: h.policy(1),
+			wantErr: ErrThreshold, want: `signer "CN=Test signer 1": Ed25519 signature does not verify`},
+		{name: "duplicate signer counted once", desc: dupFirst(signed(good, h.signer1)), zip: good, policy: h.policy(2),
+			wantErr: ErrThreshold, want: "duplicate key"},
+		{name: "swapped signatures", desc: swapSigs(signed(good, h.signer1, h.signer2)), zip: good, policy: h.policy(1),
+			wantErr: ErrThreshold, want: "0 valid signature(s), threshold 1"},
+		{name: "RSA signer certificate", desc: rsaDesc(t, good), zip: good, policy: h.policy(1),
+			wantErr: ErrThreshold, want: "want Ed25519"},
+		{name: "threshold 0", desc: signed(good, h.signer1), zip: good, policy: h.policy(0),
+			wantErr: ErrPolicy, want: "threshold 0, want >= 1"},
+		{name: "no roots", desc: signed(good, h.signer1), zip: good, policy: TrustPolicy{Threshold: 1},
+			wantErr: ErrPolicy, want: "no trust roots"},
+		{name: "nil descriptor", zip: good, policy: h.policy(1), wantErr: ErrFormat},
+		{name: "malformed descriptor", desc: &Descriptor{Version: 7}, zip: good, policy: h.policy(1), wantErr: ErrFormat, want: "version 7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Verify(tt.desc, tt.zip, tt.policy)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Verify(%s) = %v, want success", tt.name, err)
+				}
+				if got.Label != c.Label || got.Cmdline != c.Cmdline || !bytes.Equal(got.Kernel, c.Kernel) || !bytes.Equal(got.Initramfs, c.Initramfs) {
+					t.Errorf("Verify(%s) contents = %q/%q, want %q/%q", tt.name, got.Label, got.Cmdline, c.Label, c.Cmdline)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Verify(%s) = %v, want %v containing %q", tt.name, err, tt.wantErr, tt.want)
+			}
+			if got != nil {
+				t.Errorf("Verify(%s) returned contents with an error", tt.name)
+			}
+		})
+	}
+}
+
+// TestVerifyUnpack checks signed zips that Pack would not write: the
+// signature is fine, the layout or manifest is not.
+func TestVerifyUnpack(t *testing.T) {
+	h := newHierarchy(t)
+	tests := []struct {
+		name    string
+		zip     []byte
+		wantErr error
+		want    string
+	}{
+		{"minimal valid", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, nil)}),
+			nil, ""},
+		{"kernel hash mismatch", rawZip(t, [2]string{pathKernel, "X"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, nil)}),
+			ErrManifest, "boot/kernel: sha256 " + hexSum("X") + ", manifest says " + hexSum("K")},
+		{"duplicate entry", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, nil)}),
+			ErrFormat, `duplicate entry "boot/kernel"`},
+		{"extra entry", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{"evil", "x"}, [2]string{pathManifest, manifestJSON(t, nil)}),
+			ErrManifest, `entry "evil" is not in the manifest`},
+		{"missing file", rawZip(t, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, nil)}),
+			ErrManifest, "boot/kernel is in the manifest but not in the zip"},
+		{"no manifest", rawZip(t, [2]string{pathKernel, "K"}),
+			ErrFormat, "no manifest.json"},
+		{"cmdline mismatch", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, func(m *manifest) { m.Cmdline = "init=/bin/sh" })}),
+			ErrManifest, `boot/cmdline holds "c", manifest cmdline is "init=/bin/sh"`},
+		{"unknown manifest field", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, `{"version":1,"evil":1}`}),
+			ErrFormat, `unknown field "evil"`},
+		{"System Transparency manifest", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathManifest, `{"version":1,"label":"st","kernel":"boot/kernel","initramfs":"","cmdline":"c"}`}),
+			ErrFormat, `kernel "boot/kernel" has no sha256`},
+		{"manifest version 2", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, func(m *manifest) { m.Version = 2 })}),
+			ErrFormat, "version 2, want 1"},
+		{"upper-case hash", rawZip(t, [2]string{pathKernel, "K"}, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, func(m *manifest) {
+			m.SHA256[pathKernel] = strings.ToUpper(hexSum("K"))
+		})}), ErrFormat, "not 64 lower-case hex digits"},
+		{"kernel is cmdline", rawZip(t, [2]string{pathCmdline, "c"}, [2]string{pathManifest, manifestJSON(t, func(m *manifest) {
+			m.Kernel = pathCmdline
+			delete(m.SHA256, pathKernel)
+		})}), ErrFormat, "must be different files"},
+		{"not a zip", []byte("PK\x03\x04 garbage"), ErrFormat, "reading zip"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Sign(tt.zip, "x.zip", []sign.Signer{h.signer1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Verify(d, tt.zip, h.policy(1))
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Errorf("Verify(%s) = %v, want success", tt.name, err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Verify(%s) = %v, want %v containing %q", tt.name, err, tt.wantErr, tt.want)
+			}
+		})
+	}
+}
+
+func sha256Of(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
+}
+
+// dupFirst repeats the first (certificate, signature) pair.
+func dupFirst(d *Descriptor) *Descriptor {
+	d.Certificates = append(d.Certificates, d.Certificates[0])
+	d.Signatures = append(d.Signatures, d.Signatures[0])
+	return d
+}
+
+// swapSigs exchanges the first two signatures.
+func swapSigs(d *Descriptor) *Descriptor {
+	d.Signatures[0], d.Signatures[1] = d.Signatures[1], d.Signatures[0]
+	return d
+}
+
+// rsaDesc is a descriptor whose only certificate has an RSA key.
+func rsaDesc(t *testing.T, zip []byte) *Descriptor {
+	d := &Descriptor{
+		Version:      1,
+		PkgURL:       "x.zip",
+		Certificates: [][]byte{rsaSigner(t).Certificate().Raw},
+		Signatures:   [][]byte{make([]byte, ed25519.SignatureSize)},
+	}
+	return d
+}

@@ -1,0 +1,48 @@
+// Command stboot downloads, verifies and kexecs a signed Manx OS package
+// (see package manx/userland/stboot). Manx's init runs it as /bin/stboot
+// when the kernel command line has manx.stboot=1 and drops to a shell when
+// it exits non-zero. On success it does not exit: the kexec reboot replaces
+// the kernel.
+//
+// Flags: -config PATH (default /etc/manx/stboot/host.json), -tmp DIR
+// (default /tmp), -dry-run (verify and extract, but neither load nor
+// reboot; prints "stboot: dry run …" instead of "stboot: kexec" and exits 0).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"manx/userland/stboot"
+)
+
+// version is set at build time with -ldflags "-X main.version=…" (from git).
+var version = "dev"
+
+func main() {
+	config := flag.String("config", stboot.DefaultConfigPath, "host configuration `file`")
+	tmp := flag.String("tmp", "/tmp", "tmpfs `directory` for the extracted kernel and initramfs")
+	dryRun := flag.Bool("dry-run", false, "verify and extract, but do not kexec")
+	flag.Parse()
+
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	fmt.Fprintf(os.Stdout, "stboot: Manx stboot %s\n", version)
+	err := stboot.Run(context.Background(), stboot.Options{
+		ConfigPath: *config,
+		TmpDir:     *tmp,
+		Console:    os.Stdout,
+		Logger:     log,
+		Network:    stboot.NetlinkNetwork{Logger: log},
+		Kexec:      stboot.SyscallKexec{},
+		DryRun:     *dryRun,
+		Now:        time.Now, // the RTC; certificate validity periods are checked against it
+	})
+	if err != nil {
+		// Run has printed "stboot: FAIL <step>: <reason>".
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,69 @@
+// Package stboot is Manx's network boot loader: it reads the host
+// configuration from the initramfs, brings up the network, downloads an OS
+// package (ospkg: NAME.json descriptor, then the NAME.zip it points to),
+// verifies it against the trust root and signature threshold, writes the
+// kernel and initramfs to tmpfs and kexecs them with kexec_file_load(2).
+//
+// # Console
+//
+// Run prints these lines (exactly) for the host-side boot checks:
+//
+//	stboot: fetched               after both downloads
+//	stboot: verified              after ospkg.Verify accepted the package
+//	stboot: kexec                 right before the kexec reboot
+//	stboot: FAIL <step>: <reason> on any failure, one line; Run then returns an *Error
+//
+// where <step> is config, network, fetch, descriptor, verify, extract, load
+// or kexec. Informational lines ("stboot: network …", "stboot: OS package
+// …") and one line per retry ("stboot: retry 1 for GET <url>: HTTP 503")
+// appear in between. Nothing is kexec'd unless "stboot: verified" was
+// printed, and everything runs under the configured total deadline.
+//
+// # Host configuration
+//
+// /etc/manx/stboot/host.json (HostConfig; absent fields take the defaults
+// shown, unknown fields are an error):
+//
+//	{
+//	  "version": 1,
+//	  "descriptor_url": "http://10.0.2.2:8080/manx.json",
+//	  "trust_root": "/etc/manx/stboot/root.pem",
+//	  "signature_threshold": 1,
+//	  "request_timeout": "30s",
+//	  "deadline": "5m0s",
+//	  "retry_max": 5,
+//	  "retry_wait_min": "500ms",
+//	  "retry_wait_max": "5s",
+//	  "size_cap": 536870912,
+//	  "interface": "eth0",
+//	  "network_mode": "dhcp",
+//	  "dhcp_timeout": "15s",
+//	  "address": "10.0.2.15/24",
+//	  "gateway": "10.0.2.2"
+//	}
+//
+// descriptor_url is required. The descriptor's os_pkg_url may be relative
+// to it.
+//
+// # Network
+//
+// network_mode "dhcp" (the default) runs DHCPv4 with u-root's pkg/dhclient
+// on the interface; QEMU's user-mode network (slirp) answers with
+// 10.0.2.15/24, gateway 10.0.2.2. If DHCP fails within dhcp_timeout (for
+// example a kernel without CONFIG_PACKET) and an address is configured,
+// stboot sets the static address and gateway instead; the defaults are the
+// slirp ones, so the fallback works in QEMU. "static" skips DHCP; "none"
+// leaves the network to someone else. Under slirp, 10.0.2.2 reaches the
+// host's loopback, where deploy/osserver listens.
+//
+// # Downloads
+//
+// github.com/hashicorp/go-retryablehttp with the injected *slog.Logger as
+// its LeveledLogger: at most retry_max retries per file on connection
+// errors, timeouts, truncated bodies, 408, 429 and 5xx (not 501), with
+// backoff retry_wait_min·2^n capped at retry_wait_max (Retry-After is
+// ignored so a server cannot stretch it); request_timeout per attempt
+// including the body; size_cap per file (the descriptor also at most
+// ospkg.MaxDescriptorSize). Plain HTTP is fine: authenticity comes from
+// the signatures, not the transport.
+package stboot

@@ -1,0 +1,454 @@
+package stboot
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"manx/ospkg"
+	"manx/uki/sign"
+)
+
+var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// cert issues an Ed25519 certificate for seed n, signed by parent
+// (self-signed CA when parent is nil).
+func cert(t *testing.T, cn string, n byte, parent *sign.Static) *sign.Static {
+	t.Helper()
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{n}, ed25519.SeedSize))
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(int64(n)), Subject: pkix.Name{CommonName: cn},
+		NotBefore: epoch, NotAfter: epoch.AddDate(10, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true, IsCA: parent == nil,
+	}
+	if parent == nil {
+		tmpl.KeyUsage |= x509.KeyUsageCertSign
+	}
+	issuer, issuerKey := tmpl, any(key)
+	if parent != nil {
+		issuer, issuerKey = parent.Certificate(), parent.Signer()
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), issuerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sign.NewStatic(key, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var contents = ospkg.Contents{
+	Label:     "Manx test",
+	Kernel:    bytes.Repeat([]byte("bzImage"), 300),
+	Initramfs: bytes.Repeat([]byte("cpio"), 200),
+	Cmdline:   "console=ttyS0 manx.test=poweroff",
+}
+
+// pkg is a signed OS package.
+type pkg struct {
+	desc, zip []byte
+}
+
+func makePkg(t *testing.T, signers ...sign.Signer) pkg {
+	t.Helper()
+	var zb bytes.Buffer
+	if err := ospkg.Pack(&zb, contents, epoch); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ospkg.Sign(zb.Bytes(), "manx.zip", signers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := d.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg{db, zb.Bytes()}
+}
+
+// server is an httptest server whose paths answer from a script: the n-th
+// request to a path runs script[path][n], the last entry repeating.
+type server struct {
+	*httptest.Server
+	mu     sync.Mutex
+	script map[string][]http.HandlerFunc
+	hits   map[string]int
+}
+
+func newServer(t *testing.T, p pkg, script map[string][]http.HandlerFunc) *server {
+	s := &server{script: script, hits: map[string]int{}}
+	files := map[string][]byte{"/manx.json": p.desc, "/manx.zip": p.zip}
+	serve := func(w http.ResponseWriter, r *http.Request) {
+		b, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		steps := s.script[r.URL.Path]
+		n := s.hits[r.URL.Path]
+		s.hits[r.URL.Path]++
+		s.mu.Unlock()
+		if len(steps) == 0 {
+			serve(w, r)
+			return
+		}
+		steps[min(n, len(steps)-1)](w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *server) count(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits[path]
+}
+
+func status(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "fault", code) }
+}
+
+// body answers 200 with b (and Content-Length len(full)).
+func body(b []byte, full int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(full))
+		w.Write(b)
+	}
+}
+
+// hang answers only when the client gives up.
+func hang(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+
+type fakeNetwork struct {
+	err   error
+	calls []NetConfig
+}
+
+func (n *fakeNetwork) Up(_ context.Context, c NetConfig) (string, error) {
+	n.calls = append(n.calls, c)
+	if n.err != nil {
+		return "", n.err
+	}
+	return c.Interface + " (fake)", nil
+}
+
+type fakeKexec struct {
+	loadErr, execErr  error
+	kernel, initramfs []byte
+	cmdline           string
+	loaded, execd     bool
+}
+
+func (k *fakeKexec) Load(kernel, initramfs *os.File, cmdline string) error {
+	k.loaded = true
+	var err error
+	if k.kernel, err = io.ReadAll(kernel); err != nil {
+		return err
+	}
+	if initramfs != nil {
+		if k.initramfs, err = io.ReadAll(initramfs); err != nil {
+			return err
+		}
+	}
+	k.cmdline = cmdline
+	return k.loadErr
+}
+
+func (k *fakeKexec) Exec() error {
+	k.execd = true
+	return k.execErr
+}
+
+// env is one stboot run's inputs.
+type env struct {
+	dir     string
+	config  map[string]any
+	root    *sign.Static
+	net     *fakeNetwork
+	kexec   *fakeKexec
+	console bytes.Buffer
+}
+
+func newEnv(t *testing.T, root *sign.Static, descURL string) *env {
+	e := &env{dir: t.TempDir(), root: root, net: &fakeNetwork{}, kexec: &fakeKexec{}}
+	rootPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(e.dir, "root.pem"), rootPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.config = map[string]any{
+		"version":         1,
+		"descriptor_url":  descURL,
+		"trust_root":      filepath.Join(e.dir, "root.pem"),
+		"request_timeout": "2s",
+		"deadline":        "20s",
+		"retry_max":       3,
+		"retry_wait_min":  "10ms",
+		"retry_wait_max":  "40ms",
+		"network_mode":    "none",
+	}
+	return e
+}
+
+func (e *env) run(t *testing.T) error {
+	t.Helper()
+	b, err := json.Marshal(e.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(e.dir, "host.json")
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(e.dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = Run(context.Background(), Options{
+		ConfigPath: cfg,
+		TmpDir:     tmp,
+		Console:    &e.console,
+		Logger:     slog.New(slog.NewTextHandler(tWriter{t}, nil)),
+		Network:    e.net,
+		Kexec:      e.kexec,
+		Now:        func() time.Time { return epoch.Add(time.Hour) },
+	})
+	t.Logf("console:\n%s", e.console.String())
+	return err
+}
+
+func (e *env) lines() []string { return strings.Split(strings.TrimSpace(e.console.String()), "\n") }
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(b), "\n"))
+	return len(b), nil
+}
+
+func TestRunSuccess(t *testing.T) {
+	root := cert(t, "Root", 1, nil)
+	signer := cert(t, "Signer", 2, root)
+	p := makePkg(t, signer)
+	srv := newServer(t, p, nil)
+	e := newEnv(t, root, srv.URL+"/manx.json")
+	if err := e.run(t); err != nil {
+		t.Fatalf("Run() = %v, want nil", err)
+	}
+	var markers []string
+	for _, l := range e.lines() {
+		if l == MarkerFetched || l == MarkerVerified || l == MarkerKexec {
+			markers = append(markers, l)
+		}
+	}
+	if want := []string{MarkerFetched, MarkerVerified, MarkerKexec}; !slices.Equal(markers, want) {
+		t.Errorf("Run() markers = %q, want %q", markers, want)
+	}
+	k := e.kexec
+	if !k.loaded || !k.execd || !bytes.Equal(k.kernel, contents.Kernel) || !bytes.Equal(k.initramfs, contents.Initramfs) || k.cmdline != contents.Cmdline {
+		t.Errorf("Run() kexec: loaded %v execd %v kernel %d bytes initramfs %d bytes cmdline %q; want the package's (%d, %d, %q)",
+			k.loaded, k.execd, len(k.kernel), len(k.initramfs), k.cmdline, len(contents.Kernel), len(contents.Initramfs), contents.Cmdline)
+	}
+	if len(e.net.calls) != 1 || e.net.calls[0].Mode != ModeNone {
+		t.Errorf("Network.Up calls = %+v, want one with mode none", e.net.calls)
+	}
+	if left, _ := filepath.Glob(filepath.Join(e.dir, "tmp", "*")); len(left) != 0 {
+		t.Errorf("Run() left %q in the tmp dir", left)
+	}
+}
+
+func TestRunRetries(t *testing.T) {
+	root := cert(t, "Root", 1, nil)
+	p := makePkg(t, cert(t, "Signer", 2, root))
+	srv := newServer(t, p, map[string][]http.HandlerFunc{
+		"/manx.zip": {status(503), status(503), nil},
+	})
+	srv.script["/manx.zip"][2] = body(p.zip, len(p.zip))
+	e := newEnv(t, root, srv.URL+"/manx.json")
+	if err := e.run(t); err != nil {
+		t.Fatalf("Run() with 503, 503, 200 = %v, want nil", err)
+	}
+	out := e.console.String()
+	for _, want := range []string{
+		"stboot: retry 1 for GET " + srv.URL + "/manx.zip: HTTP 503\n",
+		"stboot: retry 2 for GET " + srv.URL + "/manx.zip: HTTP 503\n",
+		MarkerKexec + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q", want)
+		}
+	}
+	if n := srv.count("/manx.zip"); n != 3 {
+		t.Errorf("zip requests = %d, want 3", n)
+	}
+}
+
+func TestRunTruncatedThenOK(t *testing.T) {
+	root := cert(t, "Root", 1, nil)
+	p := makePkg(t, cert(t, "Signer", 2, root))
+	srv := newServer(t, p, map[string][]http.HandlerFunc{
+		"/manx.zip": {body(p.zip[:len(p.zip)/2], len(p.zip)), body(p.zip, len(p.zip))},
+	})
+	e := newEnv(t, root, srv.URL+"/manx.json")
+	if err := e.run(t); err != nil {
+		t.Fatalf("Run() with a truncated body, then the full one = %v, want nil", err)
+	}
+	if want := "stboot: retry 1 for GET " + srv.URL + "/manx.zip: reading body after"; !strings.Contains(e.console.String(), want) {
+		t.Errorf("console lacks %q", want)
+	}
+}
+
+func TestRunFailures(t *testing.T) {
+	root := cert(t, "Root", 1, nil)
+	signer := cert(t, "Signer", 2, root)
+	otherRoot := cert(t, "Other root", 3, nil)
+	stranger := cert(t, "Stranger", 4, otherRoot)
+	good := makePkg(t, signer)
+	flipped := bytes.Clone(good.zip)
+	flipped[len(flipped)/2] ^= 1
+
+	tests := []struct {
+		name    string
+		pkg     pkg
+		script  map[string][]http.HandlerFunc
+		config  map[string]any // merged over the defaults of newEnv
+		url     string         // descriptor URL; "" means the test server's
+		net     error
+		load    error
+		step    string
+		want    string        // substring of the FAIL line
+		maxTime time.Duration // 0: 10s
+	}{
+		{name: "altered zip", pkg: good, script: map[string][]http.HandlerFunc{"/manx.zip": {body(flipped, len(flipped))}},
+			step: StepVerify, want: "does not match the signed digest"},
+		{name: "untrusted signer", pkg: makePkg(t, stranger),
+			step: StepVerify, want: `0 valid signature(s), threshold 1`},
+		{name: "untrusted signer names the chain", pkg: makePkg(t, stranger),
+			step: StepVerify, want: `signer "CN=Stranger" does not chain to the trust root`},
+		{name: "threshold not met", pkg: good, config: map[string]any{"signature_threshold": 2},
+			step: StepVerify, want: "ospkg: 1 valid signature(s), threshold 2"},
+		{name: "server down", pkg: good, url: closedURL(t) + "/manx.json",
+			step: StepFetch, want: "giving up after 4 attempt(s)"},
+		{name: "server down says refused", pkg: good, url: closedURL(t) + "/manx.json",
+			step: StepFetch, want: "connection refused"},
+		{name: "total deadline", pkg: good, script: map[string][]http.HandlerFunc{"/manx.json": {hang}},
+			config: map[string]any{"request_timeout": "300ms", "deadline": "1s", "retry_max": 100},
+			step:   StepFetch, want: "total deadline exceeded after", maxTime: 3 * time.Second},
+		{name: "404 is not retried", pkg: good, script: map[string][]http.HandlerFunc{"/manx.zip": {status(404)}},
+			step: StepFetch, want: "GET " + "%URL%/manx.zip: giving up after 1 attempt(s): HTTP 404"},
+		{name: "size cap", pkg: good, config: map[string]any{"size_cap": 1000},
+			step: StepFetch, want: "body exceeds the size cap: Content-Length"},
+		{name: "503 forever", pkg: good, script: map[string][]http.HandlerFunc{"/manx.json": {status(503)}},
+			step: StepFetch, want: "giving up after 4 attempt(s): HTTP 503"},
+		{name: "garbage descriptor", pkg: pkg{desc: []byte("<html>"), zip: good.zip},
+			step: StepDescriptor, want: "ospkg: parsing descriptor"},
+		{name: "network", pkg: good, net: errors.New("no carrier on eth0"),
+			step: StepNetwork, want: "no carrier on eth0"},
+		{name: "kexec_file_load refused", pkg: good, load: errors.New("required key not available"),
+			step: StepLoad, want: `kexec_file_load of "Manx test": required key not available`},
+		{name: "bad config", pkg: good, config: map[string]any{"signature_threshold": 0, "retry_max": -1},
+			step: StepConfig, want: "signature_threshold 0, want >= 1; retry_max -1, want 0..100"},
+		{name: "unknown config field", pkg: good, config: map[string]any{"thresold": 2},
+			step: StepConfig, want: `unknown field "thresold"`},
+		{name: "missing trust root", pkg: good, config: map[string]any{"trust_root": "/nonexistent/root.pem"},
+			step: StepConfig, want: "reading trust root"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, tt.pkg, tt.script)
+			url := tt.url
+			if url == "" {
+				url = srv.URL + "/manx.json"
+			}
+			e := newEnv(t, root, url)
+			for k, v := range tt.config {
+				e.config[k] = v
+			}
+			e.net.err, e.kexec.loadErr = tt.net, tt.load
+			start := time.Now()
+			err := e.run(t)
+			took := time.Since(start)
+
+			var se *Error
+			if !errors.As(err, &se) || se.Step != tt.step {
+				t.Fatalf("Run(%s) = %v, want an *Error at step %s", tt.name, err, tt.step)
+			}
+			lines := e.lines()
+			last := lines[len(lines)-1]
+			want := "stboot: FAIL " + tt.step + ": "
+			if !strings.HasPrefix(last, want) || !strings.Contains(last, strings.ReplaceAll(tt.want, "%URL%", srv.URL)) {
+				t.Errorf("Run(%s) last line = %q, want %q… containing %q", tt.name, last, want, tt.want)
+			}
+			if e.kexec.execd || slices.Contains(lines, MarkerKexec) {
+				t.Errorf("Run(%s) kexec'd after a failure", tt.name)
+			}
+			if tt.step == StepVerify && (e.kexec.loaded || slices.Contains(lines, MarkerVerified)) {
+				t.Errorf("Run(%s) loaded or printed %q for a package that failed verification", tt.name, MarkerVerified)
+			}
+			if max := cmpOr(tt.maxTime, 10*time.Second); took > max {
+				t.Errorf("Run(%s) took %v, want <= %v", tt.name, took, max)
+			}
+		})
+	}
+}
+
+func TestRunDryRun(t *testing.T) {
+	root := cert(t, "Root", 1, nil)
+	p := makePkg(t, cert(t, "Signer", 2, root))
+	srv := newServer(t, p, nil)
+	e := newEnv(t, root, srv.URL+"/manx.json")
+	b, _ := json.Marshal(e.config)
+	cfg := filepath.Join(e.dir, "host.json")
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Run(context.Background(), Options{ConfigPath: cfg, TmpDir: t.TempDir(), Console: &e.console,
+		Network: e.net, Kexec: e.kexec, DryRun: true})
+	if err != nil || e.kexec.loaded || strings.Contains(e.console.String(), MarkerKexec) {
+		t.Errorf("Run(DryRun) = %v, loaded %v, console %q; want nil, no load, no %q", err, e.kexec.loaded, e.console.String(), MarkerKexec)
+	}
+}
+
+// closedURL returns the URL of a server that has been shut down.
+func closedURL(t *testing.T) string {
+	s := httptest.NewServer(http.NotFoundHandler())
+	u := s.URL
+	s.Close()
+	return u
+}
+
+func cmpOr(a, b time.Duration) time.Duration {
+	if a != 0 {
+		return a
+	}
+	return b
+}
