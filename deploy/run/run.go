@@ -46,6 +46,11 @@ type Timed struct {
 // Check boots p headless and asserts its outcome.
 func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (res Result, err error) {
 	res.Profile = p.ID
+	unlock, err := lockQEMU()
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
 	dir, err := os.MkdirTemp("", "manx-vm-")
 	if err != nil {
 		return res, err
