@@ -34,7 +34,9 @@ unset WORKSPACE EDK_TOOLS_PATH CONF_PATH PACKAGES_PATH
 echo "manx: building BaseTools"
 make -C BaseTools -j"$MANX_THREADS"
 set --
+set +u # edksetup.sh reads unset variables
 . ./edksetup.sh
+set -u
 # build writes random stack cookies when these files are missing; fixed values
 # (derived from a public seed) keep the image reproducible.
 bdir="$MANX_OUTDIR/RELEASE_GCC5"
