@@ -28,8 +28,7 @@ func Toolchain(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.Toolchain(ctx)
-	return err
+	return a.PrepareToolchain(ctx)
 }
 
 // BuildAll sets up the host and builds every artefact, printing each path and sha256.

@@ -57,17 +57,25 @@ func load() (*App, error) {
 	return &App{Env: env, Log: log, Pins: pl, Fetch: fetch.New(env.CacheDir, log)}, nil
 }
 
-// Toolchain returns the configured backend (made ready on first use).
+// Toolchain returns the configured backend. It is made ready (image built,
+// runtime probed) on its first Run, so a no-op build never starts a
+// container.
 func (a *App) Toolchain(ctx context.Context) (toolchain.Backend, error) {
 	a.tcOnce.Do(func() {
 		a.tc, a.tcErr = toolchain.New(a.Env.Toolchain, toolchain.Options{
 			CacheDir: a.Env.CacheDir, LogDir: a.Env.LogDir, Epoch: a.Env.Epoch, Log: a.Log,
 		})
-		if a.tcErr == nil {
-			a.tcErr = a.tc.Prepare(ctx)
-		}
 	})
 	return a.tc, a.tcErr
+}
+
+// PrepareToolchain builds the toolchain image if needed and checks it runs.
+func (a *App) PrepareToolchain(ctx context.Context) error {
+	tc, err := a.Toolchain(ctx)
+	if err != nil {
+		return err
+	}
+	return tc.Prepare(ctx)
 }
 
 // Report prints an artefact line on stdout: its path and sha256.
