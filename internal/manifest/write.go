@@ -1,0 +1,76 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Marshal returns the canonical bytes of m: normalised (see Normalize),
+// validated, two-space indented, without HTML escaping, with a trailing
+// newline. Equal manifests give equal bytes.
+func Marshal(m Manifest) ([]byte, error) {
+	n := Normalize(m)
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(n); err != nil { // Encode adds the trailing newline
+		return nil, fmt.Errorf("encoding manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Write writes m's canonical bytes to path atomically: into a temporary
+// file in the same directory, fsynced, renamed over path, then the directory
+// fsynced. The directory must exist. On error path is untouched and the
+// temporary file is removed. The file is 0644.
+func Write(path string, m Manifest) (err error) {
+	b, err := Marshal(m)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(b); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: syncing: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("writing %s: opening directory for sync: %w", path, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("writing %s: syncing directory: %w", path, err)
+	}
+	return nil
+}
