@@ -41,6 +41,7 @@ var Needs = []Need{
 	{Check: "mcopy", Package: "mtools"},
 	{Check: "fsck.fat", Package: "dosfstools"},
 	{Check: "sfdisk", Package: "fdisk"},
+	{Check: "nix-instantiate", Package: "nix-bin"}, // static checks of flake.nix
 }
 
 // Host is what setup needs to know about the machine (a seam for tests).
