@@ -50,6 +50,9 @@ func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "u
 // UkiSbPassVirtio boots the signed UKI with Secure Boot on and virtio-gpu: the cat on screen.
 func (Deploy) UkiSbPassVirtio(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,virtio") }
 
+// Snp boots the SEV-SNP guest (AmdSev OVMF, kernel hashes); refuses on a host without SNP.
+func (Deploy) Snp(ctx context.Context) error { return deploy(ctx, "snp") }
+
 // Profile boots any profile by ID, e.g. `deploy:profile uki,sb-pass`.
 func (Deploy) Profile(ctx context.Context, id string) error { return deploy(ctx, id) }
 

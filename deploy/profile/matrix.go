@@ -11,6 +11,7 @@ const (
 	MarkerSecureBoot   = "Secure boot enabled"
 	MarkerAccessDenied = "Access Denied"
 	MarkerLockdown     = "Kernel is locked down from command line"
+	MarkerNotSNP       = "attest: not an SEV-SNP guest"
 )
 
 // UKI files an ESP profile boots.
@@ -49,6 +50,19 @@ func All() []Profile {
 			ID: "microvm,kernel,initramfs,serialonly", Summary: "microvm (qboot, virtio-mmio) + Go userland, powers off by itself",
 			Machine: MachineMicrovm, Boot: BootKernel, Initramfs: true, Display: DisplayNone, Append: appendSerial + " manx.test=poweroff",
 			Expect: []string{MarkerUserland, MarkerPowerOff}, Refuse: []string{"Kernel panic"}, Timeout: 120 * time.Second,
+		},
+		{
+			ID: "kernel,initramfs,attest", Summary: "attest on a guest without SEV-SNP: a clear refusal, non-zero exit",
+			Machine: MachineQ35, Boot: BootKernel, Initramfs: true, Display: DisplayNone,
+			Append: appendSerial + " manx.test=shell manx.cmd=/bin/attest",
+			Expect: []string{MarkerUserland, MarkerNotSNP, "manx: shell exit status 3"}, Refuse: []string{"attest: OK"}, Timeout: 120 * time.Second,
+		},
+		{
+			ID: "snp", Summary: "SEV-SNP guest: AmdSev OVMF, measured direct boot (kernel hashes), attest in the guest; needs an SNP host",
+			Machine: MachineQ35, Firmware: FirmwareAmdSev, Boot: BootKernel, Initramfs: true, Display: DisplayNone,
+			Append: appendSerial + " manx.test=shell manx.cmd=/bin/attest",
+			SNP:    &SNP{VCPUType: "EPYC-v4", VCPUs: 1},
+			Expect: []string{MarkerUserland, "attest: OK"}, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "fw,kernel", Summary: "our OVMF (SMM, pflash, blank store) + bare kernel: no root fs",

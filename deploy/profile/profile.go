@@ -25,6 +25,7 @@ const (
 	FirmwarePflash  = "ovmf-pflash" // our OVMF, SMM, vars in secure pflash
 	FirmwarePVVars  = "ovmf-pvvars" // our OVMF, vars in QEMU's uefi-vars device
 	FirmwareDebian  = "debian-ovmf" // Debian's OVMF_CODE_4M.secboot.fd (independent oracle)
+	FirmwareAmdSev  = "ovmf-amdsev" // our AmdSevX64 OVMF (-bios), SEV-SNP measured direct boot
 )
 
 // Boot paths.
@@ -56,6 +57,14 @@ type Profile struct {
 	Refuse    []string      // serial text that fails the check
 	Screen    bool          // the cat must be on screen after the last marker
 	Timeout   time.Duration // from QEMU start to the last marker
+	SNP       *SNP          // an SEV-SNP guest (needs an SNP host)
+}
+
+// SNP are the launch settings of an SEV-SNP guest; with the firmware,
+// kernel, initramfs and command line they determine its launch measurement.
+type SNP struct {
+	VCPUType string // QEMU -cpu model, e.g. EPYC-v4
+	VCPUs    int
 }
 
 // Target is the mage target name: "kernel,initramfs" -> "kernelInitramfs".
@@ -98,6 +107,10 @@ func (p Profile) Validate() error {
 		if p.Boot == BootESP {
 			bad("ESP boot needs OVMF")
 		}
+	case FirmwareAmdSev:
+		if p.SNP == nil || p.Boot != BootKernel || p.VarStore != "" {
+			bad("the AmdSev firmware is for SEV-SNP measured direct boot (SNP settings, kernel boot, no var store)")
+		}
 	case FirmwarePflash, FirmwarePVVars, FirmwareDebian:
 		if p.Machine != MachineQ35 {
 			bad("OVMF profiles run on q35")
@@ -129,6 +142,9 @@ func (p Profile) Validate() error {
 	}
 	if p.Screen && p.Display == DisplayNone {
 		bad("a screen check needs a display")
+	}
+	if p.SNP != nil && (p.Firmware != FirmwareAmdSev || p.SNP.VCPUs < 1 || p.SNP.VCPUType == "") {
+		bad("an SNP guest needs the AmdSev firmware, a vCPU type and at least one vCPU")
 	}
 	if len(p.Expect) == 0 {
 		bad("no expected serial marker: a check must wait for an exact outcome")

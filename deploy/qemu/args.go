@@ -60,11 +60,22 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	case profile.FirmwarePflash, profile.FirmwareDebian:
 		machine += ",smm=on"
 	}
+	if p.SNP != nil {
+		machine += ",confidential-guest-support=sev0,memory-backend=ram1"
+	}
 	accel := rt.Accel
 	if accel == "" {
 		accel = "tcg"
 	}
-	a = append(a, "-machine", machine, "-accel", accel, "-m", fmt.Sprint(rt.MemMiB), "-smp", fmt.Sprint(rt.CPUs))
+	a = append(a, "-machine", machine, "-accel", accel, "-m", fmt.Sprint(rt.MemMiB))
+	if p.SNP == nil {
+		a = append(a, "-smp", fmt.Sprint(rt.CPUs))
+	}
+	if p.SNP != nil {
+		a = append(a, "-cpu", p.SNP.VCPUType, "-smp", fmt.Sprint(p.SNP.VCPUs),
+			"-object", fmt.Sprintf("memory-backend-memfd,id=ram1,size=%dM,share=true,prealloc=false", rt.MemMiB),
+			"-object", "sev-snp-guest,id=sev0,cbitpos=51,reduced-phys-bits=1,kernel-hashes=on")
+	}
 	a = append(a, "-serial", rt.Serial)
 	switch p.Firmware {
 	case profile.FirmwarePflash, profile.FirmwareDebian:
@@ -72,6 +83,8 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 			"-global", "driver=cfi.pflash01,property=secure,value=on",
 			"-drive", "if=pflash,format=raw,unit=0,readonly=on,file="+need(in.Code, "firmware code"),
 			"-drive", "if=pflash,format=raw,unit=1,file="+need(in.Vars, "var store"))
+	case profile.FirmwareAmdSev:
+		a = append(a, "-bios", need(in.Code, "firmware"))
 	case profile.FirmwarePVVars:
 		a = append(a, "-bios", need(in.Code, "firmware"),
 			"-device", "uefi-vars-x64,jsonfile="+need(in.Vars, "var store"))

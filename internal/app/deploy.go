@@ -56,6 +56,11 @@ func (a *App) inputs(ctx context.Context, p profile.Profile) (qemu.Inputs, error
 		}
 		in.Code = a.Env.Path("firmware", p.Firmware, "OVMF.fd")
 		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "json"))
+	case profile.FirmwareAmdSev:
+		if !snpHost() {
+			return in, a.refuseSNP(ctx)
+		}
+		in.Code = a.Env.Path(AmdSevFirmware)
 	case profile.FirmwareDebian:
 		in.Code = DebianSecbootCode
 		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "fd"))
@@ -130,7 +135,11 @@ func (a *App) Deploy(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return run.Interactive(ctx, p, in, a.runOptions(ctx, in.Kernel))
+	o := a.runOptions(ctx, in.Kernel)
+	if p.SNP != nil {
+		o.Accel = "kvm"
+	}
+	return run.Interactive(ctx, p, in, o)
 }
 
 // CheckProfile boots a profile headless and asserts its outcome.
@@ -143,5 +152,9 @@ func (a *App) CheckProfile(ctx context.Context, id string) (run.Result, error) {
 	if err != nil {
 		return run.Result{Profile: p.ID}, err
 	}
-	return run.Check(ctx, p, in, a.runOptions(ctx, in.Kernel))
+	o := a.runOptions(ctx, in.Kernel)
+	if p.SNP != nil {
+		o.Accel = "kvm"
+	}
+	return run.Check(ctx, p, in, o)
 }

@@ -3,21 +3,20 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"manx/deploy/profile"
 	"manx/firmware/snp"
 	"manx/internal/recipe"
 	"manx/internal/stage"
 )
 
-// SNP launch-measurement table settings: the vCPU counts and types the
-// published table covers, and the command line the snp profile boots with.
-var (
-	MeasureVCPUs = []int{1, 2, 3, 4, 5, 6, 7, 8}
-	SNPCmdline   = "console=ttyS0 panic=-1"
-)
+// MeasureVCPUs are the vCPU counts the published table covers (with every
+// supported vCPU type).
+var MeasureVCPUs = []int{1, 2, 3, 4, 5, 6, 7, 8}
 
 // MeasureFile is the SNP measurement table under build/.
 const MeasureFile = "measure/snp.json"
@@ -25,8 +24,13 @@ const MeasureFile = "measure/snp.json"
 // AmdSevFirmware is the AmdSev image under build/.
 const AmdSevFirmware = "firmware/ovmf-amdsev/OVMF.fd"
 
-// SNPInputs are exactly the files and settings the snp profile gives QEMU.
+// SNPInputs are exactly the files and command line the snp profile gives
+// QEMU (vCPUs and type are set per row or from the profile).
 func (a *App) SNPInputs(ctx context.Context) (snp.Inputs, error) {
+	p, err := profile.Find("snp")
+	if err != nil {
+		return snp.Inputs{}, err
+	}
 	if _, err := a.Firmware(ctx, "ovmf-amdsev"); err != nil {
 		return snp.Inputs{}, err
 	}
@@ -49,7 +53,8 @@ func (a *App) SNPInputs(ctx context.Context) (snp.Inputs, error) {
 		}
 		*f.dst = b
 	}
-	in.Cmdline = SNPCmdline
+	in.Cmdline = p.Append
+	in.VCPUs, in.VCPUType = p.SNP.VCPUs, p.SNP.VCPUType
 	return in, nil
 }
 
@@ -81,3 +86,31 @@ func (a *App) Measure(ctx context.Context) (recipe.Artefact, error) {
 	}
 	return recipe.Describe(out)
 }
+
+// snpHost reports whether this machine can launch SEV-SNP guests.
+func snpHost() bool {
+	b, err := os.ReadFile("/sys/module/kvm_amd/parameters/sev_snp")
+	if err != nil {
+		return false
+	}
+	v := string(bytes.TrimSpace(b))
+	_, kvm := os.Stat("/dev/kvm")
+	return (v == "Y" || v == "1") && kvm == nil
+}
+
+// refuseSNP explains why an SNP profile cannot run here, with the launch
+// measurement the guest would carry.
+func (a *App) refuseSNP(ctx context.Context) error {
+	in, err := a.SNPInputs(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := snp.Measure(in)
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: this host has no SEV-SNP (kvm_amd sev_snp is not Y); the guest's expected MEASUREMENT would be %s (vCPUs %d, %s)", ErrNoSNP, d, in.VCPUs, in.VCPUType)
+}
+
+// ErrNoSNP marks a profile that needs SEV-SNP hardware.
+var ErrNoSNP = errors.New("profile snp needs an AMD SEV-SNP host")

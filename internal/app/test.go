@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,13 +15,14 @@ import (
 // Test runs every check and ends with one summary line.
 func (a *App) Test(ctx context.Context) error {
 	type outcome struct {
-		name string
-		err  error
-		note string
+		name    string
+		err     error
+		note    string
+		skipped bool
 	}
 	var results []outcome
 	add := func(name string, err error, note string) {
-		results = append(results, outcome{name, err, note})
+		results = append(results, outcome{name: name, err: err, note: note})
 		if err != nil {
 			a.Log.Error("Check failed", "check", name, "err", err)
 		}
@@ -41,6 +43,10 @@ func (a *App) Test(ctx context.Context) error {
 	if setupErr == nil {
 		for _, p := range profile.All() {
 			res, err := a.CheckProfile(ctx, p.ID)
+			if errors.Is(err, ErrNoSNP) {
+				results = append(results, outcome{name: "boot " + p.ID, note: err.Error(), skipped: true})
+				continue
+			}
 			var marks []string
 			for _, m := range res.Markers {
 				marks = append(marks, fmt.Sprintf("%q at %s", m.Marker, m.At))
@@ -53,19 +59,22 @@ func (a *App) Test(ctx context.Context) error {
 		}
 	}
 
-	passed, failed := 0, 0
+	passed, failed, skipped := 0, 0, 0
 	fmt.Println()
 	for _, r := range results {
 		status := "PASS"
-		if r.err != nil {
+		if r.skipped {
+			status = "SKIP"
+			skipped++
+		} else if r.err != nil {
 			status = "FAIL"
 			failed++
-		} else {
+		} else if !r.skipped {
 			passed++
 		}
 		fmt.Printf("%s  %-45s %s\n", status, r.name, r.note)
 	}
-	fmt.Printf("checks: %d passed, %d failed\n", passed, failed)
+	fmt.Printf("checks: %d passed, %d failed, %d skipped\n", passed, failed, skipped)
 	if failed > 0 {
 		return fmt.Errorf("%d check(s) failed", failed)
 	}

@@ -42,6 +42,7 @@ func (a *App) Initramfs(ctx context.Context) (recipe.Artefact, error) {
 	a.Log.Info("Building the initramfs (u-root as a library; about a minute)")
 	if err := initramfs.Build(ctx, initramfs.Options{
 		Out: out, Root: a.Env.Root, Epoch: a.Env.Epoch, Version: a.Env.Version, Logger: a.Log,
+		Commands: []string{"manx/userland/cmd/attest"},
 	}); err != nil {
 		return recipe.Artefact{}, err
 	}
