@@ -22,10 +22,16 @@ func (Verify) Initramfs(ctx context.Context) error { return verify(ctx, app.ArtI
 // Firmware checks the OVMF variants are byte-identical when built from another path.
 func (Verify) Firmware(ctx context.Context) error { return verify(ctx, app.ArtFirmware) }
 
-func verify(ctx context.Context, group string) error {
+// Uki checks the var stores and UKIs (unsigned, and signed with the same key) rebuild identically.
+func (Verify) Uki(ctx context.Context) error { return verify(ctx, app.ArtVarStore, app.ArtUKI) }
+
+// All rebuilds every artefact from a copy of the repository and compares them all.
+func (Verify) All(ctx context.Context) error { return verify(ctx, app.AllGroups...) }
+
+func verify(ctx context.Context, groups ...string) error {
 	a, err := app.Get()
 	if err != nil {
 		return err
 	}
-	return a.VerifyGroup(ctx, group)
+	return a.Verify(ctx, groups...)
 }
