@@ -36,6 +36,6 @@ func X86_64() []Spec {
 		{Name: "uki", Path: "uki/manx.efi", Pins: uki},
 		{Name: "uki-stboot", Path: "uki/stboot.efi", Pins: uki, Keys: []string{KeyOSPkgRoot}},
 		{Name: "ospkg", Path: "ospkg/manx.zip", Pins: linux, Keys: []string{KeyDB}},
-		{Name: "snp-measurements", Path: "snp/measurements.json", Pins: []string{"edk2", "linux"}},
+		{Name: "snp-measurements", Path: "measure/snp.json", Pins: []string{"edk2", "linux"}},
 	}
 }

@@ -18,7 +18,7 @@ func TestHint(t *testing.T) {
 		{"kernel/bzImage", []string{"build/kernel/config", "KBUILD_"}},
 		{"userland/initramfs.cpio.gz", []string{"diffoscope", "cpio"}},
 		{"ospkg/manx.zip", []string{"unzip", "kernel"}},
-		{"snp/measurements.json", []string{"diff -u", "OVMF"}},
+		{"measure/snp.json", []string{"diff -u", "OVMF"}},
 		{"other/thing.bin", []string{"diffoscope both copies of other/thing.bin"}},
 	}
 	for _, tt := range tests {
