@@ -58,6 +58,9 @@ func (a *App) VarStores() ([]recipe.Artefact, error) {
 		KEK: []*x509.Certificate{ks.KEK.Certificate()},
 		DB:  []*x509.Certificate{ks.DB.Certificate()},
 	}
+	if err := os.MkdirAll(a.Env.Path(VarStoreDir), 0o755); err != nil {
+		return nil, err
+	}
 	paths, err := varstore.WriteAll(a.Env.Path(VarStoreDir), certs, a.Env.Epoch)
 	if err != nil {
 		return nil, fmt.Errorf("writing variable stores: %w", err)
