@@ -87,12 +87,12 @@ func All() []Profile {
 		{
 			ID: "uki,sb-pass", Summary: "custom store (Secure Boot on, pflash): the signed UKI boots, locked down",
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
-			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "uki,sb-pass,pvvars", Summary: "custom store in QEMU's uefi-vars JSON (Secure Boot on): the signed UKI boots",
 			Machine: MachineQ35, Firmware: FirmwarePVVars, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
-			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "uki,sb-pass,virtio", Summary: "custom store (Secure Boot on), virtio-gpu: Manx's cat on screen",
