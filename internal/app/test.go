@@ -40,6 +40,8 @@ func (a *App) Test(ctx context.Context) error {
 	err := cmd.Run()
 	add("go test ./...", err, fmt.Sprintf("%s", time.Since(start).Round(time.Second)))
 
+	add("varstore oracle", a.checkBlankStore(ctx), "our blank raw store == the VARS template our OVMF build emits")
+
 	if setupErr == nil {
 		for _, p := range profile.All() {
 			res, err := a.CheckProfile(ctx, p.ID)
