@@ -30,7 +30,7 @@ const (
 
 // All returns the profile matrix, in a fixed order.
 func All() []Profile {
-	return []Profile{
+	return append([]Profile{
 		{
 			ID: "kernel", Summary: "bare kernel on SeaBIOS with std VGA: no root fs, the kernel panics",
 			Machine: MachineQ35, Boot: BootKernel, Display: DisplayStd, Append: appendDisplay,
@@ -114,5 +114,5 @@ func All() []Profile {
 			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
 			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
 		},
-	}
+	}, Stboot()...)
 }

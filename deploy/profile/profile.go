@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,17 @@ type Profile struct {
 	Screen    bool          // the cat must be on screen after the last marker
 	Timeout   time.Duration // from QEMU start to the last marker
 	SNP       *SNP          // an SEV-SNP guest (needs an SNP host)
+
+	// InitramfsFile is the initramfs for direct boot, relative to the
+	// build directory; "" means the Go userland's.
+	InitramfsFile string
+	// Network adds a virtio-net NIC on QEMU user networking (slirp, not
+	// restricted): the guest is 10.0.2.15 and reaches the host's loopback
+	// as 10.0.2.2.
+	Network bool
+	// Serve names the OS package server scenario (Serve* constants) the
+	// host runs on its loopback for the VM's lifetime; "" for none.
+	Serve string
 }
 
 // SNP are the launch settings of an SEV-SNP guest; with the firmware,
@@ -135,6 +147,20 @@ func (p Profile) Validate() error {
 	default:
 		bad("unknown boot path %q", p.Boot)
 	}
+	if p.InitramfsFile != "" && (p.Boot != BootKernel || !p.Initramfs) {
+		bad("an initramfs file is for direct boot with an initramfs")
+	}
+	if p.Network && p.Machine != MachineQ35 {
+		bad("the network (virtio-net-pci) needs q35")
+	}
+	if p.Serve != "" {
+		if !p.Network {
+			bad("an OS package server (%q) needs the network", p.Serve)
+		}
+		if !slices.Contains(ServeScenarios, p.Serve) {
+			bad("unknown OS package server scenario %q (want one of %s)", p.Serve, strings.Join(ServeScenarios, ", "))
+		}
+	}
 	switch p.Display {
 	case DisplayNone, DisplayStd, DisplayVirtio:
 	default:
@@ -159,6 +185,12 @@ func (p Profile) Validate() error {
 func (p Profile) Dump(w io.Writer) {
 	fmt.Fprintf(w, "%s (deploy:%s): %s\n", p.ID, p.Target(), p.Summary)
 	fmt.Fprintf(w, "  machine=%s firmware=%s varstore=%s boot=%s display=%s\n", p.Machine, or(p.Firmware, "default"), or(p.VarStore, "-"), p.Boot, p.Display)
+	if p.InitramfsFile != "" {
+		fmt.Fprintf(w, "  initramfs=%s\n", p.InitramfsFile)
+	}
+	if p.Network {
+		fmt.Fprintf(w, "  network=user serve=%s\n", or(p.Serve, "-"))
+	}
 	if p.Append != "" {
 		fmt.Fprintf(w, "  append=%q\n", p.Append)
 	}

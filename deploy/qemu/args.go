@@ -100,6 +100,11 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 		a = append(a, "-drive", "if=none,id=esp,format=raw,readonly=on,file="+need(in.ESP, "ESP image"),
 			"-device", "virtio-blk-pci,drive=esp,bootindex=0")
 	}
+	if p.Network {
+		// User networking, not restricted: the guest reaches the host's
+		// loopback (the OS package server) as 10.0.2.2.
+		a = append(a, "-nic", "user,model=virtio-net-pci")
+	}
 	switch p.Display {
 	case profile.DisplayStd:
 		a = append(a, "-device", "VGA")

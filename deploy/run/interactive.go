@@ -24,6 +24,11 @@ func Interactive(ctx context.Context, p profile.Profile, in qemu.Inputs, o Optio
 			return fmt.Errorf("profile %s: preparing the VM: %w", p.ID, err)
 		}
 	}
+	stopServing, err := serve(p, o)
+	if err != nil {
+		return err
+	}
+	defer stopServing()
 	window := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "mon:stdio", Window: window})
 	if err != nil {

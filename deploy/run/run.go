@@ -27,6 +27,10 @@ type Options struct {
 	Screen  ScreenCheck // required for profiles with Screen set
 	Log     *slog.Logger
 	Prepare func(dir string, in *qemu.Inputs) error // copies per-VM state (var stores) into dir
+	// Serve starts what the VM talks to on the host (an OS package server,
+	// say) before QEMU starts; stop is called after QEMU has ended. nil:
+	// nothing is served.
+	Serve func(p profile.Profile) (stop func(), err error)
 }
 
 // Result is what a passing check measured.
@@ -61,6 +65,11 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 			return res, fmt.Errorf("profile %s: preparing the VM: %w", p.ID, err)
 		}
 	}
+	stopServing, err := serve(p, o)
+	if err != nil {
+		return res, err
+	}
+	defer stopServing()
 	serial := filepath.Join(dir, "serial.log")
 	sock := filepath.Join(dir, "qmp.sock")
 	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "file:" + serial, QMP: sock})
@@ -149,6 +158,21 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 	perr := poll()
 	stop()
 	return res, perr
+}
+
+// serve runs o.Serve for p; its stop function is never nil.
+func serve(p profile.Profile, o Options) (func(), error) {
+	if o.Serve == nil {
+		return func() {}, nil
+	}
+	stop, err := o.Serve(p)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: starting what the VM talks to: %w", p.ID, err)
+	}
+	if stop == nil {
+		stop = func() {}
+	}
+	return stop, nil
 }
 
 // screenWait bounds how long the picture may take to reach the display

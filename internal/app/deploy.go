@@ -65,6 +65,9 @@ func (a *App) inputs(ctx context.Context, p profile.Profile) (qemu.Inputs, error
 		in.Code = DebianSecbootCode
 		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "fd"))
 	}
+	if err := a.stbootInputs(ctx, p, &in); err != nil {
+		return in, err
+	}
 	return in, nil
 }
 
@@ -110,6 +113,7 @@ func (a *App) runOptions(ctx context.Context, kernel string) run.Options {
 		Screen:  screenHasCat,
 		Log:     a.Log,
 		Prepare: a.prepareVM,
+		Serve:   a.serveOSPackages,
 	}
 }
 

@@ -12,9 +12,6 @@ import (
 	"manx/firmware/varstore"
 	"manx/internal/deb"
 	"manx/internal/recipe"
-	"manx/internal/stage"
-	"manx/kernel"
-	"manx/uki"
 	"manx/uki/keys"
 	"manx/uki/sign"
 )
@@ -114,10 +111,6 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return nil, err
 	}
-	stub, err := a.Stub(ctx)
-	if err != nil {
-		return nil, err
-	}
 	kb, err := os.ReadFile(k.Path)
 	if err != nil {
 		return nil, err
@@ -126,18 +119,9 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, _ := a.Pins.Get(kernel.PinName)
-	unsigned, err := uki.Assemble(uki.Spec{
-		Stub: stub, Linux: kb, Initrd: ib, Cmdline: UKICmdline,
-		OSRelease: fmt.Sprintf("NAME=\"Manx\"\nID=manx\nVERSION_ID=%s\nPRETTY_NAME=\"Manx %s\"\n", a.Env.Version, a.Env.Version),
-		Uname:     p.Version, Time: a.Env.Epoch,
-	})
+	unsigned, signed, err := a.signedUKI(ctx, ks, kb, ib, UKICmdline)
 	if err != nil {
-		return nil, fmt.Errorf("assembling the UKI: %w", err)
-	}
-	signed, err := sign.SignPE(unsigned, ks.DB)
-	if err != nil {
-		return nil, fmt.Errorf("signing the UKI: %w", err)
+		return nil, err
 	}
 	tampered, err := flipInSection(signed, ".linux")
 	if err != nil {
@@ -147,24 +131,7 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return nil, fmt.Errorf("signing the kernel with db: %w", err)
 	}
-	var arts []recipe.Artefact
-	for _, f := range []struct {
-		rel  string
-		data []byte
-	}{{UKIUnsigned, unsigned}, {UKISigned, signed}, {UKITampered, tampered}, {KernelSigned, signedKernel}} {
-		path := a.Env.Path(f.rel)
-		if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, f.data) {
-			if err := stage.WriteFileAtomic(path, f.data, 0o644); err != nil {
-				return nil, err
-			}
-		}
-		x, err := recipe.Describe(path)
-		if err != nil {
-			return nil, err
-		}
-		arts = append(arts, x)
-	}
-	return arts, nil
+	return a.writeOutputs([]output{{UKIUnsigned, unsigned}, {UKISigned, signed}, {UKITampered, tampered}, {KernelSigned, signedKernel}})
 }
 
 // flipInSection returns a copy of a PE file with one byte in the middle of

@@ -2,10 +2,7 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"manx/internal/recipe"
@@ -21,13 +18,8 @@ const InitramfsFile = "userland/initramfs.cpio.gz"
 // epoch and the version string.
 func (a *App) Initramfs(ctx context.Context) (recipe.Artefact, error) {
 	out := a.Env.Path(InitramfsFile)
-	goVersion, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	k, err := a.goSourcesKey(ctx, "initramfs")
 	if err != nil {
-		return recipe.Artefact{}, fmt.Errorf("go env GOVERSION: %w", err)
-	}
-	k := stage.NewKey("initramfs").String("go", strings.TrimSpace(string(goVersion))).
-		String("epoch", fmt.Sprint(a.Env.Epoch.Unix())).String("version", a.Env.Version)
-	if err := k.Tree(a.Env.Root, ".go", "go.mod", "go.sum"); err != nil {
 		return recipe.Artefact{}, err
 	}
 	key := k.Sum()

@@ -5,6 +5,10 @@
 // command and powers off (manx.test=shell, command in manx.cmd), or runs a
 // shell on each console named by console= and restarts it when it exits.
 //
+// With manx.stboot=1 (the stboot initramfs), init first runs /bin/stboot,
+// which fetches, verifies and kexecs a signed OS package; if stboot exits,
+// init says so and carries on as above (see stboot.go).
+//
 // Other kernel command line parameters: manx.hold=SECONDS (default 2, at
 // most 60) is how long the picture stays up before power-off. With the cat on
 // screen, virtual terminals get no shell: the picture stays.
@@ -78,6 +82,8 @@ func run(con console) {
 	con.line(markerReady)
 
 	drawn := showCat(con)
+	r := newReaper(con)
+	runStboot(con, r, params)
 
 	switch mode := params["manx.test"]; mode {
 	case "poweroff":
@@ -90,7 +96,6 @@ func run(con console) {
 		powerOff(con)
 	case "shell":
 		con.line(markerShell)
-		r := newReaper(con)
 		cmd := params["manx.cmd"]
 		if cmd == "" {
 			cmd = "echo manx: shell works"
@@ -106,7 +111,7 @@ func run(con console) {
 		if mode != "" {
 			con.printf("unknown manx.test=%q (want poweroff or shell); starting shells", mode)
 		}
-		shells(con, newReaper(con), cl.terminals(), drawn)
+		shells(con, r, cl.terminals(), drawn)
 	}
 }
 

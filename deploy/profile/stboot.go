@@ -1,0 +1,106 @@
+package profile
+
+import "time"
+
+// stboot's serial lines (package manx/userland/stboot prints them; a test in
+// internal/app checks the two stay equal).
+const (
+	MarkerStbootFetched  = "stboot: fetched"
+	MarkerStbootVerified = "stboot: verified"
+	MarkerStbootKexec    = "stboot: kexec"
+	MarkerStbootFail     = "stboot: FAIL"
+	MarkerShell          = "manx: shell on" // init's "manx: shell on /dev/ttyS0 (pid N)"
+)
+
+// OS package server scenarios (Profile.Serve): which descriptor the host
+// serves as /manx.json next to /manx.zip, and how it misbehaves.
+// internal/app turns them into deploy/osserver faults.
+const (
+	ServeOK        = "ok"         // build/ospkg/manx.json and manx.zip as built
+	ServeZipFlip   = "zip-flip"   // one bit of /manx.zip flipped on every request
+	ServeUntrusted = "untrusted"  // a descriptor signed by a key outside the trust root
+	ServeOneOfTwo  = "one-of-two" // a descriptor with one valid and one untrusted signature
+	ServeRetry     = "retry"      // /manx.json answers 503 twice, then the file
+	ServeDown      = "down"       // the port is closed: connections refused
+)
+
+// ServeScenarios lists every scenario, for Validate.
+var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown}
+
+// Files the stboot profiles boot, relative to the build directory (direct
+// boot) or build/uki (ESP boot).
+const (
+	// StbootInitramfs is the stboot initramfs: host.json (threshold 1)
+	// and the stboot root certificate.
+	StbootInitramfs = "stboot/initramfs.cpio.gz"
+	// StbootInitramfsThreshold2 differs only in host.json's
+	// signature_threshold, 2.
+	StbootInitramfsThreshold2 = "stboot/initramfs-threshold2.cpio.gz"
+	// UKIStbootSigned is the db-signed stboot UKI (lockdown on).
+	UKIStbootSigned = "stboot.signed.efi"
+)
+
+// appendStboot makes init run /bin/stboot after "manx: userland ready".
+const appendStboot = appendSerial + " manx.stboot=1"
+
+// stbootTimeout covers two boots under TCG (OVMF, kernel, stboot; then the
+// kexec'd kernel and userland) plus the downloads.
+const stbootTimeout = 300 * time.Second
+
+// Stboot returns the stboot profiles: network boot of the signed Manx OS
+// package from the host's OS package server, with Secure Boot off (direct
+// boot of the stboot initramfs) and on (the signed stboot UKI from the ESP,
+// lockdown on, so kexec_file_load must accept the db-signed kernel), and
+// one refusal per way the package or its server can be bad.
+func Stboot() []Profile {
+	direct := func(id, summary, serve string, expect, refuse []string) Profile {
+		return Profile{
+			ID: id, Summary: summary,
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "blank", Boot: BootKernel,
+			Initramfs: true, InitramfsFile: StbootInitramfs, Display: DisplayNone, Append: appendStboot,
+			Network: true, Serve: serve, Expect: expect, Refuse: refuse, Timeout: stbootTimeout,
+		}
+	}
+	// A refusal: nothing was kexec'd, init is back at a shell.
+	refused := []string{MarkerStbootVerified, MarkerStbootKexec, "Kernel panic"}
+	threshold := direct("fw,kernel,initramfs,stboot,threshold-unmet",
+		"stboot with signature_threshold 2 refuses a descriptor with one valid and one untrusted signature",
+		ServeOneOfTwo,
+		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", MarkerShell}, refused)
+	threshold.InitramfsFile = StbootInitramfsThreshold2
+	return []Profile{
+		direct("fw,kernel,initramfs,stboot",
+			"our OVMF (blank store, Secure Boot off) + kernel + stboot initramfs: fetches, verifies and kexecs the signed Manx OS package",
+			ServeOK,
+			[]string{MarkerStbootFetched, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
+			[]string{MarkerStbootFail, "Kernel panic"}),
+		{
+			ID: "fw,kernel,initramfs,stboot,sb-pass", Summary: "custom store (Secure Boot on): the signed stboot UKI, locked down, kexecs the db-signed Manx kernel",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKIStbootSigned, Display: DisplayNone,
+			Network: true, Serve: ServeOK,
+			// Lockdown starts (early_security_init) before setup_arch
+			// reports Secure Boot.
+			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
+			Refuse: []string{MarkerStbootFail, "Kernel panic"}, Timeout: stbootTimeout,
+		},
+		direct("fw,kernel,initramfs,stboot,zip-altered",
+			"stboot refuses an OS package zip with one bit flipped in transit: nothing kexec'd, a shell",
+			ServeZipFlip,
+			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not match the signed digest", MarkerShell}, refused),
+		direct("fw,kernel,initramfs,stboot,untrusted-signer",
+			"stboot refuses a descriptor signed by a key outside its trust root: nothing kexec'd, a shell",
+			ServeUntrusted,
+			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not chain to the trust root", MarkerShell}, refused),
+		threshold,
+		direct("fw,kernel,initramfs,stboot,retry",
+			"the OS package server answers 503 twice: stboot retries and boots the OS package",
+			ServeRetry,
+			[]string{"stboot: retry 1", "stboot: retry 2", MarkerStbootFetched, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
+			[]string{"stboot: retry 3", MarkerStbootFail, "Kernel panic"}),
+		direct("fw,kernel,initramfs,stboot,server-down",
+			"no OS package server: stboot gives up within its deadline, nothing kexec'd, a shell",
+			ServeDown,
+			[]string{MarkerStbootFail + " fetch: descriptor:", "giving up after 5 attempt(s)", "connection refused", MarkerShell},
+			[]string{MarkerStbootFetched, MarkerStbootKexec, "Kernel panic"}),
+	}
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// stbootPath is the network boot loader in the stboot initramfs
+// (manx/userland/cmd/stboot, binary mode).
+const stbootPath = "/bin/stboot"
+
+// stbootLimit bounds how long init waits for stboot. stboot enforces its
+// own total deadline (host.json "deadline", 5 minutes at most by default)
+// and on success never returns (the kexec reboot replaces the kernel);
+// this is only the backstop that keeps init from waiting forever.
+const stbootLimit = 15 * time.Minute
+
+// stbootWanted reads manx.stboot: "1" runs stboot, absent or "0" does not;
+// anything else is reported and not run.
+func stbootWanted(params map[string]string) (bool, string) {
+	v, ok := params["manx.stboot"]
+	switch {
+	case !ok || v == "0":
+		return false, ""
+	case v == "1":
+		return true, ""
+	}
+	return false, fmt.Sprintf("unknown manx.stboot=%q (want 1); not running stboot", v)
+}
+
+// runStboot runs stboot on init's console when the command line asks for
+// it. stboot prints its own markers and, on failure, "stboot: FAIL <step>:
+// <reason>"; when it exits (nothing was kexec'd) init reports how and
+// returns, and the caller goes on to the shells. It never powers off.
+func runStboot(con console, r *reaper, params map[string]string) {
+	want, problem := stbootWanted(params)
+	if problem != "" {
+		con.printf("%s", problem)
+	}
+	if !want {
+		return
+	}
+	pid, err := start([]string{stbootPath}, "")
+	if err != nil {
+		con.printf("stboot: starting %s: %v; no OS package booted, starting shells", stbootPath, err)
+		return
+	}
+	select {
+	case ws := <-r.wait(pid):
+		con.printf("stboot exited (%s): no OS package booted, starting shells", describe(ws))
+	case <-time.After(stbootLimit):
+		unix.Kill(pid, unix.SIGKILL)
+		con.printf("stboot still running after %v: killed; no OS package booted, starting shells", stbootLimit)
+	}
+}
