@@ -97,6 +97,15 @@ func (s Stage) Run(ctx context.Context, e Env, prepare func(workDir string) erro
 	if stage.Fresh(out, key, s.Outputs...) {
 		return describeAll(out, s.Outputs)
 	}
+	// Another process may be building this stage: wait for it, then look again.
+	unlock, err := stage.Lock(filepath.Join(e.BuildDir, "work", s.Name+".lock"))
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if stage.Fresh(out, key, s.Outputs...) {
+		return describeAll(out, s.Outputs)
+	}
 	if err := stage.Invalidate(out); err != nil {
 		return nil, err
 	}
