@@ -119,7 +119,7 @@ func TestParseDescriptor(t *testing.T) {
 		{name: "short signature", mutate: func(m map[string]any) { m["signatures"] = []any{"AAAA"} }, want: "signature 0 is 3 bytes, want 64"},
 		{name: "bad certificate", mutate: func(m map[string]any) { m["certificates"] = []any{"AAAA"} }, want: "certificate 0:"},
 		{name: "PEM key, not certificate", mutate: func(m map[string]any) {
-			m["certificates"] = []any{base64.StdEncoding.EncodeToString([]byte("-----BEGIN "+"PRIVATE KEY-----\nAAAA\n-----END "+"PRIVATE KEY-----\n") /* not a key; split so secret scanners stay quiet */)}
+			m["certificates"] = []any{base64.StdEncoding.EncodeToString([]byte("-----BEGIN " + "PRIVATE KEY-----\nAAAA\n-----END " + "PRIVATE KEY-----\n") /* not a key; split so secret scanners stay quiet */)}
 		}, want: `PEM block "PRIVATE KEY"`},
 		{name: "file URL", mutate: func(m map[string]any) { m["os_pkg_url"] = "file:///x.zip" }, want: `scheme "file"`},
 		{name: "bad digest", mutate: func(m map[string]any) { m["os_pkg_sha256"] = "ABC" }, want: "not 64 lower-case hex"},
