@@ -1,10 +1,10 @@
 package run
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
+
+	"manx/internal/stage"
 )
 
 // lockQEMU serialises VMs across processes: on two cores, two TCG guests
@@ -14,14 +14,5 @@ func lockQEMU() (func(), error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	path := filepath.Join(dir, "manx-qemu.lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", path, err)
-	}
-	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+	return stage.Lock(filepath.Join(dir, "manx-qemu.lock"))
 }

@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
-	"time"
+		"time"
 
 	"manx/internal/fetch"
+	"manx/internal/stage"
 )
 
 // Suite is the Debian release the build container is made from.
@@ -70,7 +70,7 @@ func (d *debian) prepare(ctx context.Context) error {
 	if err := os.MkdirAll(d.dir(), 0o755); err != nil {
 		return err
 	}
-	unlock, err := lock(filepath.Join(d.dir(), ".lock"))
+	unlock, err := stage.Lock(filepath.Join(d.dir(), ".lock"))
 	if err != nil {
 		return err
 	}
@@ -211,17 +211,4 @@ func openStageLog(dir, name string) (*os.File, error) {
 		return nil, err
 	}
 	return os.Create(filepath.Join(dir, name+".log"))
-}
-
-// lock takes an exclusive flock on path until the returned func is called.
-func lock(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", path, err)
-	}
-	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
