@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-		"time"
+	"time"
 
 	"manx/internal/fetch"
 	"manx/internal/stage"
