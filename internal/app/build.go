@@ -15,6 +15,8 @@ const (
 	ArtFirmware  = "firmware"
 	ArtVarStore  = "varstore"
 	ArtUKI       = "uki"
+	ArtStboot    = "stboot"
+	ArtMeasure   = "measure"
 )
 
 // BuildOne builds one artefact group and reports its files.
@@ -38,6 +40,11 @@ func (a *App) build(ctx context.Context, what string) ([]recipe.Artefact, error)
 		return a.VarStores()
 	case ArtUKI:
 		return a.UKIs(ctx)
+	case ArtStboot:
+		return a.Stboot(ctx)
+	case ArtMeasure:
+		m, err := a.Measure(ctx)
+		return []recipe.Artefact{m}, err
 	case ArtFirmware:
 		var all []recipe.Artefact
 		for _, v := range edk2.Variants {
@@ -58,7 +65,7 @@ func (a *App) BuildAll(ctx context.Context) error {
 		return err
 	}
 	var all []recipe.Artefact
-	for _, what := range []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtUKI} {
+	for _, what := range []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtUKI, ArtStboot, ArtMeasure} {
 		arts, err := a.build(ctx, what)
 		if err != nil {
 			return err

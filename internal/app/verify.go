@@ -14,7 +14,7 @@ import (
 )
 
 // AllGroups are the artefact groups `verify` rebuilds.
-var AllGroups = []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtUKI}
+var AllGroups = []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtUKI, ArtStboot, ArtMeasure}
 
 // Verify rebuilds artefact groups from a copy of the repository at another
 // path, with a cold build directory, another umask, time zone and locale
@@ -43,6 +43,10 @@ func (a *App) Verify(ctx context.Context, groups ...string) error {
 	a.Log.Info("Rebuilding from a copy of the repository", "groups", groups, "path", copyRoot)
 	args := []string{"run", "mage.go"}
 	for _, g := range groups {
+		if g == ArtMeasure {
+			args = append(args, "measure")
+			continue
+		}
 		args = append(args, "build:"+g)
 	}
 	// umask 027 for the rebuild: artefacts must not depend on it.
