@@ -18,7 +18,7 @@ func TestArgsGolden(t *testing.T) {
 		Kernel: "/b/kernel/bzImage", Initramfs: "/b/userland/initramfs.cpio.zst", ESP: "/run/esp.img",
 		Code: "/b/firmware/CODE.fd", Vars: "/run/VARS",
 	}
-	rt := Runtime{Accel: "tcg", Serial: "file:/run/serial.log", QMP: "/run/qmp.sock"}
+	rt := Runtime{Accel: "tcg", Serial: "file:/run/serial.log", QMP: "/run/qmp.sock", TSCkHz: 2096004}
 	for _, p := range profile.All() {
 		t.Run(p.Target(), func(t *testing.T) {
 			args, err := Args(p, in, rt)

@@ -30,7 +30,7 @@ func Interactive(ctx context.Context, p profile.Profile, in qemu.Inputs, o Optio
 	}
 	defer stopServing()
 	window := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
-	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "mon:stdio", Window: window})
+	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "mon:stdio", Window: window, TSCkHz: HostTSCkHz()})
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 	defer stopServing()
 	serial := filepath.Join(dir, "serial.log")
 	sock := filepath.Join(dir, "qmp.sock")
-	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "file:" + serial, QMP: sock})
+	args, err := qemu.Args(p, in, qemu.Runtime{Accel: o.Accel, Serial: "file:" + serial, QMP: sock, TSCkHz: HostTSCkHz()})
 	if err != nil {
 		return res, err
 	}

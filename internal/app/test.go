@@ -71,6 +71,8 @@ func (a *App) Test(ctx context.Context) error {
 		} else if r.err != nil {
 			status = "FAIL"
 			failed++
+			first, _, _ := strings.Cut(r.err.Error(), "\n")
+			r.note = strings.TrimSpace(first + "; " + r.note)
 		} else if !r.skipped {
 			passed++
 		}
