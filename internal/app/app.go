@@ -63,7 +63,7 @@ func load() (*App, error) {
 func (a *App) Toolchain(ctx context.Context) (toolchain.Backend, error) {
 	a.tcOnce.Do(func() {
 		a.tc, a.tcErr = toolchain.New(a.Env.Toolchain, toolchain.Options{
-			CacheDir: a.Env.CacheDir, LogDir: a.Env.LogDir, Epoch: a.Env.Epoch, Log: a.Log,
+			Root: a.Env.Root, CacheDir: a.Env.CacheDir, LogDir: a.Env.LogDir, Epoch: a.Env.Epoch, Log: a.Log,
 		})
 	})
 	return a.tc, a.tcErr

@@ -65,7 +65,7 @@ func (a *App) BuildAll(ctx context.Context) error {
 		return err
 	}
 	var all []recipe.Artefact
-	for _, what := range []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtUKI, ArtStboot, ArtMeasure} {
+	for _, what := range AllGroups {
 		arts, err := a.build(ctx, what)
 		if err != nil {
 			return err

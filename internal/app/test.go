@@ -40,6 +40,8 @@ func (a *App) Test(ctx context.Context) error {
 	err := cmd.Run()
 	add("go test ./...", err, fmt.Sprintf("%s", time.Since(start).Round(time.Second)))
 
+	add("nix static checks", a.checkNix(ctx), "flake parses and evaluates against the stub nixpkgs (nix-instantiate); workflow linted")
+
 	add("varstore oracle", a.checkBlankStore(ctx), "our blank raw store == the VARS template our OVMF build emits")
 
 	if setupErr == nil {
@@ -59,6 +61,11 @@ func (a *App) Test(ctx context.Context) error {
 			}
 			add("boot "+p.ID, err, note)
 		}
+	}
+
+	if setupErr == nil {
+		summary, err := a.CheckHashes(ctx)
+		add("hashes "+HashesFile, err, summary)
 	}
 
 	passed, failed, skipped := 0, 0, 0
@@ -81,6 +88,23 @@ func (a *App) Test(ctx context.Context) error {
 	fmt.Printf("checks: %d passed, %d failed, %d skipped\n", passed, failed, skipped)
 	if failed > 0 {
 		return fmt.Errorf("%d check(s) failed", failed)
+	}
+	return nil
+}
+
+// checkNix runs the flake's static checks (internal/nixcheck, the workflow
+// lint in internal/ci, nix/cmd) and insists that Nix is there: those tests
+// skip without nix-instantiate, which would hide that the flake went
+// unchecked.
+func (a *App) checkNix(ctx context.Context) error {
+	if _, err := exec.LookPath("nix-instantiate"); err != nil {
+		return fmt.Errorf("nix-instantiate not found (setup installs Debian's nix-bin): %w", err)
+	}
+	cmd := exec.CommandContext(ctx, "go", "test", "./internal/nixcheck/...", "./internal/ci/...", "./nix/...")
+	cmd.Dir = a.Env.Root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go test of the Nix checks: %w\n%s", err, out)
 	}
 	return nil
 }

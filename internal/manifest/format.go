@@ -18,7 +18,9 @@ const indent = "          "
 //	          look first: diffoscope (cpio listing) both copies; …
 //	MISSING   uki  want <sha256> got (not built)
 //	EXTRA     ospkg  want (not published) got <sha256>
-//	1 of 4 artefacts match; 1 mismatch, 1 missing, 1 extra
+//	keys      uki-stboot  want <sha256> got <sha256>
+//	          inputs differ: key ospkg-root: published …, built …
+//	1 of 5 artefacts match; 1 mismatch, 1 missing, 1 extra, 1 built with other keys
 func Format(w io.Writer, diffs []Diff) error {
 	bw := bufio.NewWriter(w)
 	count := map[Status]int{}
@@ -43,8 +45,8 @@ func Format(w io.Writer, diffs []Diff) error {
 			fmt.Fprintf(bw, "%slook first: %s\n", indent, d.Hint)
 		}
 	}
-	fmt.Fprintf(bw, "%d of %d artefacts match; %d mismatch, %d missing, %d extra\n",
-		count[Match], len(diffs), count[Mismatch], count[Missing], count[Extra])
+	fmt.Fprintf(bw, "%d of %d artefacts match; %d mismatch, %d missing, %d extra, %d built with other keys\n",
+		count[Match], len(diffs), count[Mismatch], count[Missing], count[Extra], count[OtherKeys])
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing the comparison: %w", err)
 	}

@@ -25,7 +25,7 @@ MISSING   uki  want ` + c + ` got (not built)
           look first: not built
 EXTRA     zz  want (not published) got ` + c + `
           look first: not published
-1 of 4 artefacts match; 1 mismatch, 1 missing, 1 extra
+1 of 4 artefacts match; 1 mismatch, 1 missing, 1 extra, 0 built with other keys
 `
 	var sb strings.Builder
 	if err := Format(&sb, diffs); err != nil {
@@ -42,7 +42,7 @@ func TestFormatCompareGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "match     initramfs\nmatch     kernel\nmatch     ovmf-pflash-code\nmatch     uki\nmatch     varstore-custom-fd\n" +
-		"5 of 5 artefacts match; 0 mismatch, 0 missing, 0 extra\n"
+		"5 of 5 artefacts match; 0 mismatch, 0 missing, 0 extra, 0 built with other keys\n"
 	if diff := cmp.Diff(want, sb.String()); diff != "" {
 		t.Errorf("Format(Compare(m, m)) (-want +got):\n%s", diff)
 	}

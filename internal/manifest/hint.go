@@ -7,7 +7,7 @@ import (
 
 // Hint says where to look first when two builds of the artefact at rel
 // (relative to build/) differ. "Both copies" means this build and a second
-// one: the published build's files, or `go run mage.go verify:<group>`,
+// one: the published build's files, or `go run mage.go repro:<group>`,
 // which rebuilds from a copy of the repository at another path.
 func Hint(rel string) string {
 	base := path.Base(rel)

@@ -145,29 +145,13 @@ func (d *debian) buildImage(ctx context.Context) (err error) {
 	return nil
 }
 
-// probeRuntime runs a no-op container. Where the default OCI runtime cannot
-// set the container's rlimits (crun's setrlimit is refused on some hosts), it
-// switches to runc with a containers.conf that sets no default ulimits.
+// probeRuntime finds a way to run the toolchain image on this host.
 func (d *debian) probeRuntime(ctx context.Context) error {
-	out, err := exec.CommandContext(ctx, "podman", "run", "--rm", "--network=none", d.Image(), "true").CombinedOutput()
-	if err == nil {
-		return nil
-	}
-	if !bytes.Contains(out, []byte("rlimit")) {
-		return fmt.Errorf("podman cannot run the toolchain image: %s: %w", strings.TrimSpace(string(out)), err)
-	}
-	conf := filepath.Join(d.opts.CacheDir, "toolchain", "containers.conf")
-	if err := os.WriteFile(conf, []byte("# Written by Manx: this host refuses container rlimits.\n[containers]\ndefault_ulimits = []\n"), 0o644); err != nil {
+	p, err := ProbePodman(ctx, d.Image(), filepath.Join(d.opts.CacheDir, "toolchain"), d.opts.Log)
+	if err != nil {
 		return err
 	}
-	d.podman = []string{"podman", "--runtime", "runc"}
-	d.env = []string{"CONTAINERS_CONF=" + conf}
-	d.opts.Log.Info("Podman cannot set container rlimits on this host; using --runtime runc and default_ulimits = []", "containers.conf", conf)
-	cmd := exec.CommandContext(ctx, d.podman[0], append(d.podman[1:], "run", "--rm", "--network=none", d.Image(), "true")...)
-	cmd.Env = append(os.Environ(), d.env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("podman still cannot run the toolchain image with runc: %s: %w", strings.TrimSpace(string(out)), err)
-	}
+	d.podman, d.env = p.Argv, p.Env
 	return nil
 }
 

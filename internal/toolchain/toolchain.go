@@ -1,6 +1,7 @@
 // Package toolchain runs Manx's build steps in a fixed environment: inside a
 // Debian bookworm container made with debootstrap (the default), or on the
-// host. Every backend runs the same bash script with the same environment
+// host; or, with the nix backend, builds the flake's outputs with `nix build`
+// inside Podman. Every backend runs the same bash script with the same environment
 // (LC_ALL=C, TZ=UTC, umask 022, SOURCE_DATE_EPOCH) and the same variables
 // naming its directories, so the recipes do not know where they run.
 package toolchain
@@ -48,6 +49,7 @@ type Backend interface {
 
 // Options configure a backend.
 type Options struct {
+	Root     string // the repository (the nix backend reads its flake.lock)
 	CacheDir string // toolchain images and their records live under CacheDir/toolchain
 	LogDir   string
 	Epoch    time.Time
@@ -63,7 +65,7 @@ func New(name string, o Options) (Backend, error) {
 		o.Log.Warn("Using the host toolchain: artefact hashes may differ from the published ones (set MANX_TOOLCHAIN=debian for reproducible builds)")
 		return &host{opts: o}, nil
 	case "nix":
-		return nil, fmt.Errorf("MANX_TOOLCHAIN=nix: the Nix-in-Podman backend is not implemented yet; use debian (default) or host")
+		return newNix(o), nil
 	}
 	return nil, fmt.Errorf("unknown toolchain %q: want debian, nix or host", name)
 }
