@@ -10,6 +10,10 @@ const (
 	MarkerStbootKexec    = "stboot: kexec"
 	MarkerStbootFail     = "stboot: FAIL"
 	MarkerShell          = "manx: shell on" // init's "manx: shell on /dev/ttyS0 (pid N)"
+	// MarkerStbootDHCP ends stboot's "stboot: network eth0 <lease> (dhcp)":
+	// the address came from QEMU's DHCP server (host.json has no static
+	// fallback).
+	MarkerStbootDHCP = "(dhcp)"
 )
 
 // OS package server scenarios (Profile.Serve): which descriptor the host
@@ -72,7 +76,7 @@ func Stboot() []Profile {
 		direct("fw,kernel,initramfs,stboot",
 			"our OVMF (blank store, Secure Boot off) + kernel + stboot initramfs: fetches, verifies and kexecs the signed Manx OS package",
 			ServeOK,
-			[]string{MarkerStbootFetched, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
+			[]string{MarkerStbootDHCP, MarkerStbootFetched, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
 			[]string{MarkerStbootFail, "Kernel panic"}),
 		{
 			ID: "fw,kernel,initramfs,stboot,sb-pass", Summary: "custom store (Secure Boot on): the signed stboot UKI, locked down, kexecs the db-signed Manx kernel",
@@ -80,7 +84,7 @@ func Stboot() []Profile {
 			Network: true, Serve: ServeOK,
 			// Lockdown starts (early_security_init) before setup_arch
 			// reports Secure Boot.
-			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
+			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerStbootDHCP, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
 			Refuse: []string{MarkerStbootFail, "Kernel panic"}, Timeout: stbootTimeout,
 		},
 		direct("fw,kernel,initramfs,stboot,zip-altered",

@@ -19,7 +19,14 @@ type Inputs struct {
 	ESP       string // raw disk image with the ESP (ESP boot)
 	Code      string // OVMF code: pflash unit 0 (pflash, debian) or -bios image (pvvars)
 	Vars      string // this VM's own copy of the var store: raw image or uefi-vars JSON
+	// SNPMeasurement is the expected launch digest (hex) of an SNP profile,
+	// given to the guest's attest as the fw_cfg item FWCfgMeasurement.
+	SNPMeasurement string
 }
+
+// FWCfgMeasurement is the fw_cfg item carrying Inputs.SNPMeasurement
+// (manx/userland/attest reads it; a test keeps the two equal).
+const FWCfgMeasurement = "opt/manx/snp-measurement"
 
 // Runtime is how this QEMU instance runs.
 type Runtime struct {
@@ -103,6 +110,10 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 			a = append(a, "-initrd", need(in.Initramfs, "initramfs"))
 		}
 		a = append(a, "-append", p.Append+tscHint(p, accel, rt.TSCkHz))
+		if p.SNP != nil {
+			// Not measured: the digest covers kernel, initrd and command line.
+			a = append(a, "-fw_cfg", "name="+FWCfgMeasurement+",string="+need(in.SNPMeasurement, "expected SNP measurement"))
+		}
 	case profile.BootESP:
 		a = append(a, "-drive", "if=none,id=esp,format=raw,readonly=on,file="+need(in.ESP, "ESP image"),
 			"-device", "virtio-blk-pci,drive=esp,bootindex=0")
@@ -110,7 +121,9 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	if p.Network {
 		// User networking, not restricted: the guest reaches the host's
 		// loopback (the OS package server) as 10.0.2.2.
-		a = append(a, "-nic", "user,model=virtio-net-pci")
+		// virtio-rng: entropy for the guest's DHCP client, which under TCG
+		// (no RDRAND) otherwise waits minutes for the CRNG.
+		a = append(a, "-nic", "user,model=virtio-net-pci", "-device", "virtio-rng-pci")
 	}
 	switch p.Display {
 	case profile.DisplayStd:

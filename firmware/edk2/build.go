@@ -29,8 +29,9 @@ func (v Variant) Stage() recipe.Stage {
 			"MANX_DEFINES": defines(v.Defines),
 			"MANX_THREADS": Threads,
 		},
-		Note:  "7-12 minutes on 2 cores",
-		Steps: []recipe.Step{{Name: v.Name, Script: buildScript}},
+		Note:      "7-12 minutes on 2 cores",
+		EpochFree: true,
+		Steps:     []recipe.Step{{Name: v.Name, Script: buildScript}},
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"manx/internal/fetch"
 	"manx/internal/pins"
 	"manx/internal/toolchain"
+	"manx/uki/keys"
+	"manx/uki/siglog"
 )
 
 // App is the resolved context of one mage invocation.
@@ -26,6 +28,12 @@ type App struct {
 	tcOnce sync.Once
 	tc     toolchain.Backend
 	tcErr  error
+
+	keysOnce sync.Once
+	keySet   *keys.Set
+	sigs     *siglog.Log // every signature keySet made (recorded), or the log it replays
+	replay   bool
+	keysErr  error
 }
 
 var (

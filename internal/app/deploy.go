@@ -14,6 +14,7 @@ import (
 	"manx/deploy/profile"
 	"manx/deploy/qemu"
 	"manx/deploy/run"
+	"manx/firmware/snp"
 	"manx/userland/cat"
 )
 
@@ -61,6 +62,15 @@ func (a *App) inputs(ctx context.Context, p profile.Profile) (qemu.Inputs, error
 			return in, a.refuseSNP(ctx)
 		}
 		in.Code = a.Env.Path(AmdSevFirmware)
+		snpIn, err := a.SNPInputs(ctx)
+		if err != nil {
+			return in, err
+		}
+		d, err := snp.Measure(snpIn)
+		if err != nil {
+			return in, err
+		}
+		in.SNPMeasurement = d.String()
 	case profile.FirmwareDebian:
 		in.Code = DebianSecbootCode
 		in.Vars = a.Env.Path(VarStoreDir, varsFile(p.VarStore, "fd"))

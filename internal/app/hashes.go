@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,18 +13,32 @@ import (
 
 	"manx/internal/manifest"
 	"manx/uki/keys"
+	"manx/uki/siglog"
 )
 
-// HashesFile is the published hash manifest of this architecture, relative
-// to the repository root.
-const HashesFile = "hashes/x86_64.json"
+// HashesFile is the published hash manifest of this architecture, and
+// SignaturesFile the publisher's certificates and signatures (uki/siglog)
+// that let a rebuild without private keys reproduce the signed and
+// key-bearing artefacts; both relative to the repository root.
+const (
+	HashesFile     = "hashes/x86_64.json"
+	SignaturesFile = "hashes/x86_64.signatures.json"
+)
 
-// Hashes builds every artefact (cached) and writes HashesFile from them.
+// Hashes builds every artefact (cached) and writes HashesFile from them,
+// and SignaturesFile from the signatures this build made.
 func (a *App) Hashes(ctx context.Context) error {
+	if os.Getenv(EnvReplaySignatures) != "" {
+		return fmt.Errorf("hashes publishes this build's own keys and signatures: unset %s", EnvReplaySignatures)
+	}
 	if err := a.buildAllQuiet(ctx); err != nil {
 		return err
 	}
-	m, err := a.collect(ctx, a.Env.BuildDir, a.KeysDir())
+	ks, err := a.Keys()
+	if err != nil {
+		return err
+	}
+	m, err := a.collect(ctx, a.Env.BuildDir, ks, false)
 	if err != nil {
 		return err
 	}
@@ -34,7 +49,12 @@ func (a *App) Hashes(ctx context.Context) error {
 	if err := manifest.Write(path, *m); err != nil {
 		return err
 	}
-	a.Log.Info("Wrote the hash manifest", "path", path, "artefacts", len(m.Artefacts), "version", m.Version,
+	sigPath := filepath.Join(a.Env.Root, SignaturesFile)
+	if err := siglog.Write(sigPath, a.sigs); err != nil {
+		return err
+	}
+	a.Log.Info("Wrote the hash manifest and the signature log", "path", path, "artefacts", len(m.Artefacts),
+		"signatures", len(a.sigs.Entries()), "log", sigPath, "version", m.Version,
 		"source_date_epoch", m.Epoch, "toolchain", m.Toolchain)
 	return nil
 }
@@ -47,10 +67,17 @@ func (a *App) CheckHashes(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if _, err := a.publishedSignatures(pub); err != nil {
+		return "", err
+	}
 	if err := a.buildAllQuiet(ctx); err != nil {
 		return "", err
 	}
-	built, err := a.collect(ctx, a.Env.BuildDir, a.KeysDir())
+	ks, err := a.Keys()
+	if err != nil {
+		return "", err
+	}
+	built, err := a.collect(ctx, a.Env.BuildDir, ks, false)
 	if err != nil {
 		return "", err
 	}
@@ -65,6 +92,43 @@ func (a *App) published() (*manifest.Manifest, error) {
 		return nil, fmt.Errorf("no published hash manifest at %s: run `go run mage.go hashes` and commit it", path)
 	}
 	return m, err
+}
+
+// publishedSignatures reads SignaturesFile and checks that its certificates
+// are the ones pub records: the two files must come from one publishing
+// build. It returns nil, nil when the file is absent (a manifest from
+// before signature logs).
+func (a *App) publishedSignatures(pub *manifest.Manifest) (*siglog.Log, error) {
+	path := filepath.Join(a.Env.Root, SignaturesFile)
+	l, err := siglog.Read(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	certs := certFingerprints(l.Certificate)
+	for _, e := range pub.Artefacts {
+		for _, k := range e.Keys {
+			if got, ok := certs[k.Name]; !ok || got != k.SHA256 {
+				return nil, fmt.Errorf("%s and %s disagree: %s records key %s %s, the signature log has %s",
+					HashesFile, SignaturesFile, e.Name, k.Name, k.SHA256, got)
+			}
+		}
+	}
+	return l, nil
+}
+
+// certFingerprints names the certificates of a key hierarchy as the
+// manifest does.
+func certFingerprints(cert func(keys.Role) *x509.Certificate) map[string]string {
+	return map[string]string{
+		manifest.KeyPK:          keys.Fingerprint(cert(keys.PK)),
+		manifest.KeyKEK:         keys.Fingerprint(cert(keys.KEK)),
+		manifest.KeyDB:          keys.Fingerprint(cert(keys.DB)),
+		manifest.KeyOSPkgRoot:   keys.Fingerprint(cert(keys.StbootRoot)),
+		manifest.KeyOSPkgSigner: keys.Fingerprint(cert(keys.StbootSigner)),
+	}
 }
 
 // report prints Compare's verdict and returns its summary line; the error
@@ -96,20 +160,14 @@ func (a *App) buildAllQuiet(ctx context.Context) error {
 }
 
 // collect hashes the artefacts under buildDir into a manifest, recording the
-// certificates of the key hierarchy in keysDir and this build's shared
-// inputs.
-func (a *App) collect(ctx context.Context, buildDir, keysDir string) (*manifest.Manifest, error) {
-	ks, err := keys.Load(keysDir)
-	if err != nil {
-		return nil, fmt.Errorf("reading the keys the artefacts were built with: %w", err)
-	}
-	certs := map[string]string{
-		manifest.KeyPK:        keys.Fingerprint(ks.PK.Certificate()),
-		manifest.KeyKEK:       keys.Fingerprint(ks.KEK.Certificate()),
-		manifest.KeyDB:        keys.Fingerprint(ks.DB.Certificate()),
-		manifest.KeyOSPkgRoot: keys.Fingerprint(ks.StbootRoot.Certificate()),
-	}
-	entries, err := manifest.Collect(buildDir, manifest.X86_64(), manifest.Sources{Pins: a.Pins, Keys: certs})
+// certificates of ks (the key hierarchy they were built with) and this
+// build's shared inputs.
+//
+// With partial, files that are not there are left out (Compare reports
+// them MISSING) instead of failing.
+func (a *App) collect(ctx context.Context, buildDir string, ks *keys.Set, partial bool) (*manifest.Manifest, error) {
+	certs := certFingerprints(func(r keys.Role) *x509.Certificate { return ks.Get(r).Certificate() })
+	entries, err := manifest.Collect(buildDir, manifest.X86_64(), manifest.Sources{Pins: a.Pins, Keys: certs, SkipMissing: partial})
 	if err != nil {
 		return nil, fmt.Errorf("hashing the artefacts in %s: %w", buildDir, err)
 	}

@@ -2,14 +2,21 @@ package app
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"manx/internal/buildenv"
 	"manx/internal/manifest"
 	"manx/internal/pins"
+	"manx/uki/keys"
+	"manx/uki/siglog"
 )
 
 // fakeBuild writes a build/ with a file for every published artefact and
@@ -53,12 +60,13 @@ func testPins(t *testing.T, linuxSHA string) *pins.List {
 // report names each of them MISMATCH with the pin as the differing input,
 // and fails; the key-independent rest still matches.
 func TestReportAlteredPin(t *testing.T) {
-	keys := map[string]string{manifest.KeyPK: sha("pk"), manifest.KeyKEK: sha("kek"), manifest.KeyDB: sha("db"), manifest.KeyOSPkgRoot: sha("root")}
+	keys := testKeys("")
 	same := func(name string) string { return "bytes of " + name }
 	pub := fakeBuild(t, t.TempDir(), testPins(t, "efc76d3c78a5d65f42724118c437d11db1c9f6309a5f024ee9a8b1978fdc6919"), keys, same)
 
 	altered := strings.Repeat("ab", 32)
-	linuxBuilt := map[string]bool{"kernel": true, "uki": true, "uki-stboot": true, "ospkg": true, "snp-measurements": true}
+	linuxBuilt := map[string]bool{"kernel": true, "kernel-signed": true, "uki": true, "uki-signed": true, "uki-stboot": true,
+		"uki-stboot-signed": true, "ospkg": true, "ospkg-descriptor": true, "snp-measurements": true}
 	built := fakeBuild(t, t.TempDir(), testPins(t, altered), keys, func(name string) string {
 		if linuxBuilt[name] {
 			return "other bytes of " + name
@@ -70,10 +78,10 @@ func TestReportAlteredPin(t *testing.T) {
 	if err == nil {
 		t.Fatalf("report(altered linux pin) = nil error, want a failure")
 	}
-	if !strings.Contains(err.Error(), "5 artefact(s) differ") {
-		t.Errorf("report error = %v, want it to count 5 differing artefacts", err)
+	if !strings.Contains(err.Error(), "9 artefact(s) differ") {
+		t.Errorf("report error = %v, want it to count 9 differing artefacts", err)
 	}
-	if want := "11 of 16 artefacts match; 5 mismatch, 0 missing, 0 extra, 0 built with other keys"; summary != want {
+	if want := "11 of 20 artefacts match; 9 mismatch, 0 missing, 0 extra, 0 built with other keys"; summary != want {
 		t.Errorf("summary = %q, want %q", summary, want)
 	}
 	for _, d := range manifest.Compare(pub, built) {
@@ -90,8 +98,7 @@ func TestReportAlteredPin(t *testing.T) {
 // that embed them differ and are reported, not failed.
 func TestReportOtherKeys(t *testing.T) {
 	pl := testPins(t, "efc76d3c78a5d65f42724118c437d11db1c9f6309a5f024ee9a8b1978fdc6919")
-	mine := map[string]string{manifest.KeyPK: sha("pk"), manifest.KeyKEK: sha("kek"), manifest.KeyDB: sha("db"), manifest.KeyOSPkgRoot: sha("root")}
-	theirs := map[string]string{manifest.KeyPK: sha("pk2"), manifest.KeyKEK: sha("kek2"), manifest.KeyDB: sha("db2"), manifest.KeyOSPkgRoot: sha("root2")}
+	mine, theirs := testKeys(""), testKeys("2")
 	pub := fakeBuild(t, t.TempDir(), pl, mine, func(n string) string { return n })
 	built := fakeBuild(t, t.TempDir(), pl, theirs, func(n string) string {
 		for _, s := range manifest.X86_64() {
@@ -105,13 +112,56 @@ func TestReportOtherKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("report(other keys) = %v, want no failure", err)
 	}
-	if want := "10 of 16 artefacts match; 0 mismatch, 0 missing, 0 extra, 6 built with other keys"; summary != want {
+	if want := "10 of 20 artefacts match; 0 mismatch, 0 missing, 0 extra, 10 built with other keys"; summary != want {
 		t.Errorf("summary = %q, want %q", summary, want)
 	}
+}
+
+// testKeys stands in for the certificate fingerprints of one key hierarchy.
+func testKeys(suffix string) map[string]string {
+	return map[string]string{manifest.KeyPK: sha("pk" + suffix), manifest.KeyKEK: sha("kek" + suffix), manifest.KeyDB: sha("db" + suffix),
+		manifest.KeyOSPkgRoot: sha("root" + suffix), manifest.KeyOSPkgSigner: sha("signer" + suffix)}
 }
 
 // sha stands in for a certificate's sha256.
 func sha(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
+}
+
+// TestPublishedSignaturesMatchManifest: the signature log must carry the
+// certificates the manifest records, else the two files are from different
+// publishing builds and verify refuses to use them.
+func TestPublishedSignaturesMatchManifest(t *testing.T) {
+	root := t.TempDir()
+	ks, err := keys.Generate(filepath.Join(root, "keys"), time.Unix(1763900000, 0), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, log, err := siglog.Record(ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := siglog.Write(filepath.Join(root, filepath.FromSlash(SignaturesFile)), log); err != nil {
+		t.Fatal(err)
+	}
+	a := &App{Env: &buildenv.Env{Root: root}}
+	pl := testPins(t, "efc76d3c78a5d65f42724118c437d11db1c9f6309a5f024ee9a8b1978fdc6919")
+	same := func(n string) string { return n }
+
+	good := certFingerprints(func(r keys.Role) *x509.Certificate { return ks.Get(r).Certificate() })
+	if l, err := a.publishedSignatures(fakeBuild(t, t.TempDir(), pl, good, same)); err != nil || l == nil {
+		t.Fatalf("publishedSignatures(manifest with the log's keys) = %v, %v; want the log", l, err)
+	}
+	_, err = a.publishedSignatures(fakeBuild(t, t.TempDir(), pl, testKeys("other"), same))
+	if err == nil || !strings.Contains(err.Error(), SignaturesFile) || !strings.Contains(err.Error(), HashesFile) {
+		t.Errorf("publishedSignatures(manifest with other keys) = %v, want an error naming both files", err)
+	}
+
+	if err := os.Remove(filepath.Join(root, filepath.FromSlash(SignaturesFile))); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := a.publishedSignatures(fakeBuild(t, t.TempDir(), pl, good, same)); err != nil || l != nil {
+		t.Errorf("publishedSignatures(no log) = %v, %v; want nil, nil", l, err)
+	}
 }

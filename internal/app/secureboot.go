@@ -13,6 +13,7 @@ import (
 	"manx/internal/deb"
 	"manx/internal/recipe"
 	"manx/uki/keys"
+	"manx/uki/siglog"
 	"manx/uki/sign"
 )
 
@@ -38,10 +39,36 @@ func (a *App) KeysDir() string {
 	return filepath.Join(a.Env.Root, "keys")
 }
 
-// Keys loads the key hierarchy, generating it (with a loud warning) if the
-// keys directory holds none of it.
+// EnvReplaySignatures names a published signature log (uki/siglog). When
+// it is set the build holds no private key: it signs by replaying the
+// publisher's signatures, so the signed and key-bearing artefacts come out
+// as the publisher's or the build fails naming the signature it lacks.
+const EnvReplaySignatures = "MANX_REPLAY_SIGNATURES"
+
+// Keys returns the key hierarchy the build signs with, loaded once per
+// process: the replayed publisher's set when EnvReplaySignatures is set,
+// else keys/ (generated, with a loud warning, when it holds none of it),
+// recording every signature for Hashes.
 func (a *App) Keys() (*keys.Set, error) {
-	return keys.Ensure(a.KeysDir(), a.Env.Epoch, a.Log)
+	a.keysOnce.Do(func() {
+		if p := os.Getenv(EnvReplaySignatures); p != "" {
+			a.replay = true
+			if a.sigs, a.keysErr = siglog.Read(p); a.keysErr != nil {
+				return
+			}
+			a.keySet, a.keysErr = a.sigs.Replay()
+			a.Log.Info("Signing by replaying published signatures: no private keys are used", "log", p,
+				"signatures", len(a.sigs.Entries()))
+			return
+		}
+		ks, err := keys.Ensure(a.KeysDir(), a.Env.Epoch, a.Log)
+		if err != nil {
+			a.keysErr = err
+			return
+		}
+		a.keySet, a.sigs, a.keysErr = siglog.Record(ks)
+	})
+	return a.keySet, a.keysErr
 }
 
 // VarStores writes the blank, Microsoft and custom stores in both forms.
@@ -119,19 +146,30 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return nil, err
 	}
-	unsigned, signed, err := a.signedUKI(ctx, ks, kb, ib, UKICmdline)
+	unsigned, err := a.assembleUKI(ctx, kb, ib, UKICmdline)
 	if err != nil {
 		return nil, err
+	}
+	// The unsigned UKI first: a build that cannot sign (a replayed
+	// signature log that lacks this input) still leaves it to compare.
+	arts, err := a.writeOutputs([]output{{UKIUnsigned, unsigned}})
+	if err != nil {
+		return arts, err
+	}
+	signed, err := sign.SignPE(unsigned, ks.DB)
+	if err != nil {
+		return arts, fmt.Errorf("signing the UKI: %w", err)
 	}
 	tampered, err := flipInSection(signed, ".linux")
 	if err != nil {
-		return nil, err
+		return arts, err
 	}
 	signedKernel, err := sign.SignPE(kb, ks.DB)
 	if err != nil {
-		return nil, fmt.Errorf("signing the kernel with db: %w", err)
+		return arts, fmt.Errorf("signing the kernel with db: %w", err)
 	}
-	return a.writeOutputs([]output{{UKIUnsigned, unsigned}, {UKISigned, signed}, {UKITampered, tampered}, {KernelSigned, signedKernel}})
+	more, err := a.writeOutputs([]output{{UKISigned, signed}, {UKITampered, tampered}, {KernelSigned, signedKernel}})
+	return append(arts, more...), err
 }
 
 // flipInSection returns a copy of a PE file with one byte in the middle of

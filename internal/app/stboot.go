@@ -27,7 +27,6 @@ import (
 	"manx/kernel"
 	"manx/ospkg"
 	"manx/uki"
-	"manx/uki/keys"
 	"manx/uki/sign"
 	"manx/userland/initramfs"
 	"manx/userland/stboot"
@@ -238,15 +237,16 @@ func (noRandom) Read([]byte) (int, error) {
 // server on the host's loopback, as QEMU user networking shows it to the
 // guest, and deadlines short enough for TCG checks.
 //
-// The network is static (slirp's fixed 10.0.2.15/24 via 10.0.2.2), not
-// DHCP: the DHCP client needs random transaction IDs, getrandom(2) blocks
-// until the kernel's CRNG is ready, and a TCG guest with neither RDRAND nor
-// a hardware RNG driver (the kernel has no CONFIG_HW_RANDOM) took two
-// minutes to get there, past the whole deadline.
+// The network comes from DHCP (QEMU's slirp server), with no static
+// fallback, so the boot checks show DHCP working. The DHCP client needs
+// random transaction IDs and getrandom(2) blocks until the CRNG is ready: a
+// TCG guest has no RDRAND, so the stboot profiles give it virtio-rng
+// (CONFIG_HW_RANDOM_VIRTIO); without it the CRNG took two minutes.
 func stbootHostConfig(port, threshold int) ([]byte, error) {
 	hc := stboot.DefaultHostConfig()
 	hc.DescriptorURL = fmt.Sprintf("http://%s:%d/manx.json", osserver.GuestHost, port)
-	hc.NetworkMode = stboot.ModeStatic
+	hc.NetworkMode = stboot.ModeDHCP
+	hc.Address, hc.Gateway = "", "" // no static fallback: the check proves DHCP
 	hc.SignatureThreshold = threshold
 	hc.RequestTimeout = stboot.Duration(20 * time.Second)
 	hc.Deadline = stboot.Duration(90 * time.Second)
@@ -371,37 +371,42 @@ func (a *App) StbootUKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return nil, err
 	}
-	unsigned, signed, err := a.signedUKI(ctx, ks, kb, ib, StbootCmdline)
+	unsigned, err := a.assembleUKI(ctx, kb, ib, StbootCmdline)
 	if err != nil {
 		return nil, fmt.Errorf("stboot UKI: %w", err)
 	}
-	return a.writeOutputs([]output{{StbootUKIUnsigned, unsigned}, {StbootUKISigned, signed}})
+	arts, err := a.writeOutputs([]output{{StbootUKIUnsigned, unsigned}})
+	if err != nil {
+		return arts, err
+	}
+	signed, err := sign.SignPE(unsigned, ks.DB)
+	if err != nil {
+		return arts, fmt.Errorf("signing the stboot UKI: %w", err)
+	}
+	more, err := a.writeOutputs([]output{{StbootUKISigned, signed}})
+	return append(arts, more...), err
 }
 
-// signedUKI assembles a UKI on the pinned systemd-stub with Manx's
-// os-release and kernel release, and signs a copy with the db key.
-func (a *App) signedUKI(ctx context.Context, ks *keys.Set, linux, initrd []byte, cmdline string) (unsigned, signed []byte, err error) {
+// assembleUKI assembles an unsigned UKI on the pinned systemd-stub with
+// Manx's os-release and kernel release.
+func (a *App) assembleUKI(ctx context.Context, linux, initrd []byte, cmdline string) ([]byte, error) {
 	stub, err := a.Stub(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p, err := a.Pins.Get(kernel.PinName)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	unsigned, err = uki.Assemble(uki.Spec{
+	unsigned, err := uki.Assemble(uki.Spec{
 		Stub: stub, Linux: linux, Initrd: initrd, Cmdline: cmdline,
 		OSRelease: fmt.Sprintf("NAME=\"Manx\"\nID=manx\nVERSION_ID=%s\nPRETTY_NAME=\"Manx %s\"\n", a.Env.Version, a.Env.Version),
 		Uname:     p.Version, Time: a.Env.Epoch,
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("assembling the UKI: %w", err)
+		return nil, fmt.Errorf("assembling the UKI: %w", err)
 	}
-	signed, err = sign.SignPE(unsigned, ks.DB)
-	if err != nil {
-		return nil, nil, fmt.Errorf("signing the UKI: %w", err)
-	}
-	return unsigned, signed, nil
+	return unsigned, nil
 }
 
 // output is a file to write under the build directory.

@@ -43,6 +43,7 @@ func (a *App) Test(ctx context.Context) error {
 	add("nix static checks", a.checkNix(ctx), "flake parses and evaluates against the stub nixpkgs (nix-instantiate); workflow linted")
 
 	add("varstore oracle", a.checkBlankStore(ctx), "our blank raw store == the VARS template our OVMF build emits")
+	add("PE oracles", a.checkPEOracles(ctx), "sbverify (db cert) accepts both signed UKIs and the signed kernel, refuses the tampered UKI; objdump -h: UKI sections in order, aligned")
 
 	if setupErr == nil {
 		for _, p := range profile.All() {

@@ -89,10 +89,10 @@ func TestGetRetriesThenSucceeds(t *testing.T) {
 }
 
 func TestGetRefusesWrongBytes(t *testing.T) {
+	wrong := append([]byte(nil), payload...)
+	wrong[10] ^= 1
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := append([]byte(nil), payload...)
-		b[10] ^= 1
-		w.Write(b)
+		w.Write(wrong)
 	}))
 	defer srv.Close()
 	f := testFetcher(t, srv.URL)
@@ -101,7 +101,8 @@ func TestGetRefusesWrongBytes(t *testing.T) {
 	if !errors.Is(err, ErrDigest) {
 		t.Fatalf("Get() = %v, want ErrDigest", err)
 	}
-	for _, want := range []string{"pin cat", p.SHA256, srv.URL + "/" + p.Path} {
+	got := sha256.Sum256(wrong)
+	for _, want := range []string{"pin cat", p.SHA256, hex.EncodeToString(got[:]), srv.URL + "/" + p.Path} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %q", err, want)
 		}

@@ -3,16 +3,19 @@ package manifest
 // Key names for Sources.Keys: the certificates of Manx's local key
 // hierarchy (keys/, generated per machine).
 const (
-	KeyPK        = "pk"         // Secure Boot platform key
-	KeyKEK       = "kek"        // Secure Boot key-exchange key
-	KeyDB        = "db"         // Secure Boot db (signs UKIs and the kexec kernel)
-	KeyOSPkgRoot = "ospkg-root" // stboot's OS-package trust root
+	KeyPK          = "pk"           // Secure Boot platform key
+	KeyKEK         = "kek"          // Secure Boot key-exchange key
+	KeyDB          = "db"           // Secure Boot db (signs UKIs and the kexec kernel)
+	KeyOSPkgRoot   = "ospkg-root"   // stboot's OS-package trust root
+	KeyOSPkgSigner = "ospkg-signer" // signs OS-package descriptors (issued by ospkg-root)
 )
 
 // X86_64 lists the artefacts hashes/x86_64.json records: every artefact
-// whose bytes are reproducible given its inputs. Signed files
-// (uki/manx.signed.efi, kernel/bzImage.signed, OS-package descriptors) are
-// left out: their signatures are checked, not hashed.
+// whose bytes are reproducible given its inputs. Signed files are in it
+// too: Manx's signatures are deterministic, and the publisher's signature
+// log (uki/siglog) lets a rebuild without the private keys reproduce them.
+// Test fixtures derived from them (the tampered UKI, the descriptors signed
+// by the public-seed untrusted key) are left out.
 //
 // The last three paths (stboot UKI, OS package, SNP measurement table) follow
 // the stages that write them; keep them in step with those stages.
@@ -34,8 +37,12 @@ func X86_64() []Spec {
 		{Name: "kernel", Path: "kernel/bzImage", Pins: linux},
 		{Name: "initramfs", Path: "userland/initramfs.cpio.gz"},
 		{Name: "uki", Path: "uki/manx.efi", Pins: uki},
+		{Name: "kernel-signed", Path: "kernel/bzImage.signed", Pins: linux, Keys: []string{KeyDB}},
+		{Name: "uki-signed", Path: "uki/manx.signed.efi", Pins: uki, Keys: []string{KeyDB}},
 		{Name: "uki-stboot", Path: "uki/stboot.efi", Pins: uki, Keys: []string{KeyOSPkgRoot}},
+		{Name: "uki-stboot-signed", Path: "uki/stboot.signed.efi", Pins: uki, Keys: []string{KeyOSPkgRoot, KeyDB}},
 		{Name: "ospkg", Path: "ospkg/manx.zip", Pins: linux, Keys: []string{KeyDB}},
+		{Name: "ospkg-descriptor", Path: "ospkg/manx.json", Pins: linux, Keys: []string{KeyDB, KeyOSPkgSigner}},
 		{Name: "snp-measurements", Path: "measure/snp.json", Pins: []string{"edk2", "linux"}},
 	}
 }

@@ -3,8 +3,10 @@ package manifest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -23,6 +25,9 @@ type Spec struct {
 type Sources struct {
 	Pins *pins.List
 	Keys map[string]string // certificate name → lowercase hex sha256 of its DER
+	// SkipMissing leaves out artefacts whose file is not there (a partial
+	// rebuild) instead of failing; Compare then reports them Missing.
+	SkipMissing bool
 }
 
 // Collect hashes each spec's file under buildDir and records its pins and
@@ -50,6 +55,9 @@ func Collect(buildDir string, specs []Spec, src Sources) ([]Entry, error) {
 			e.Keys = append(e.Keys, Input{Name: n, SHA256: h})
 		}
 		sum, size, err := hashFile(filepath.Join(buildDir, filepath.FromSlash(s.Path)))
+		if src.SkipMissing && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("artefact %s: %w", s.Name, err)
 		}

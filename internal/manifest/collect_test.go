@@ -71,14 +71,41 @@ func TestCollect(t *testing.T) {
 	}
 }
 
+// TestCollectSkipMissing: a partial rebuild's absent files are left out
+// (and then reported MISSING), the present ones still hashed.
+func TestCollectSkipMissing(t *testing.T) {
+	build := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(build, "kernel"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(build, "kernel", "bzImage"), []byte("kernel"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs := []Spec{{Name: "kernel", Path: "kernel/bzImage"}, {Name: "uki", Path: "uki/manx.efi"}}
+	got, err := Collect(build, specs, Sources{SkipMissing: true})
+	if err != nil {
+		t.Fatalf("Collect(SkipMissing) = %v", err)
+	}
+	if len(got) != 1 || got[0].Name != "kernel" {
+		t.Fatalf("Collect(SkipMissing) = %+v, want only the kernel", got)
+	}
+	pub := Manifest{Arch: "x86_64", Version: "dev", Toolchain: "host", Artefacts: []Entry{got[0],
+		{Name: "uki", Path: "uki/manx.efi", SHA256: sum("uki"), Pins: []Input{}}}}
+	built := Manifest{Arch: "x86_64", Version: "dev", Toolchain: "host", Artefacts: got}
+	if n := Failed(Compare(&pub, &built)); n != 1 {
+		t.Errorf("Failed(Compare(partial rebuild)) = %d, want 1 (uki MISSING)", n)
+	}
+}
+
 // TestX86_64 checks the catalogue: valid unique names and paths, pins that
 // exist in pins.json, and the artefact count the reproducibility contract
-// lists (4 OVMF files, 6 var stores, kernel, initramfs, 2 UKIs, OS package,
-// SNP table).
+// lists (4 OVMF files, 6 var stores, kernel and its db-signed copy,
+// initramfs, 2 UKIs and their signed copies, OS package and descriptor, SNP
+// table).
 func TestX86_64(t *testing.T) {
 	specs := X86_64()
-	if len(specs) != 16 {
-		t.Errorf("len(X86_64()) = %d, want 16", len(specs))
+	if len(specs) != 20 {
+		t.Errorf("len(X86_64()) = %d, want 20", len(specs))
 	}
 	pl := testPins(t)
 	m := Manifest{Arch: "x86_64", Version: "dev", Toolchain: "host"}

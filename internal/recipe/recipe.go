@@ -54,7 +54,17 @@ type Stage struct {
 	OutDir  string   // relative to BuildDir, e.g. "kernel" or "firmware/ovmf-pflash"
 	Outputs []string // files the scripts leave in $MANX_WORK/out, copied to OutDir
 	Note    string   // shown when the stage starts (e.g. expected duration)
+	// EpochFree marks a stage whose output embeds no build time (EDK II:
+	// GenFw zeroes PE timestamps, firmware volumes carry none, and no OVMF
+	// module uses __DATE__). It runs with SOURCE_DATE_EPOCH=FixedEpoch, so
+	// that holds by construction, and its cache key leaves the commit time
+	// out: a new commit does not rebuild it.
+	EpochFree bool
 }
+
+// FixedEpoch is the SOURCE_DATE_EPOCH of EpochFree stages: 1980-01-01, the
+// earliest time every archive format can hold.
+const FixedEpoch = 315532800
 
 // Artefact is a built file.
 type Artefact struct {
@@ -71,7 +81,7 @@ func (s Stage) Key(e Env) (string, error) {
 		return "", err
 	}
 	k := stage.NewKey(s.Name).String("pin", p.SHA256).String("toolchain", e.Toolchain.ID()).
-		String("epoch", fmt.Sprint(e.Epoch.Unix()))
+		String("epoch", fmt.Sprint(s.epoch(e).Unix()))
 	for _, n := range sortedKeys(s.Inputs) {
 		k.String("input:"+n, s.Inputs[n])
 	}
@@ -82,6 +92,14 @@ func (s Stage) Key(e Env) (string, error) {
 		k.String("step:"+st.Name, st.Script)
 	}
 	return k.Sum(), nil
+}
+
+// epoch is the SOURCE_DATE_EPOCH the stage's scripts see.
+func (s Stage) epoch(e Env) time.Time {
+	if s.EpochFree {
+		return time.Unix(FixedEpoch, 0).UTC()
+	}
+	return e.Epoch
 }
 
 // WorkDir is the stage's work tree on the host (mounted at /manx/work).
@@ -132,7 +150,7 @@ func (s Stage) Run(ctx context.Context, e Env, prepare func(workDir string) erro
 		{Var: "MANX_WORK", Host: work, Guest: "/manx/work"},
 		{Var: "MANX_DL", Host: filepath.Dir(tarball), Guest: "/manx/dl", ReadOnly: true},
 	}
-	env := map[string]string{"MANX_TARBALL": filepath.Base(tarball)}
+	env := map[string]string{"MANX_TARBALL": filepath.Base(tarball), "SOURCE_DATE_EPOCH": fmt.Sprint(s.epoch(e).Unix())}
 	for k, v := range s.Env {
 		env[k] = v
 	}

@@ -35,6 +35,42 @@ func (s *Set) Get(r Role) *sign.Static {
 	return nil
 }
 
+// Assemble builds a Set from one signer per role (other backends than
+// files: a token, a replayed signature log) and checks, as Load does, that
+// the stboot signer certificate is issued by the stboot root.
+func Assemble(members map[Role]*sign.Static) (*Set, error) {
+	s := &Set{}
+	for _, r := range Roles {
+		st := members[r]
+		if st == nil {
+			return nil, fmt.Errorf("assembling keys: no %s", r)
+		}
+		s.set(r, st)
+	}
+	if len(members) != len(Roles) {
+		return nil, fmt.Errorf("assembling keys: %d members, want %d (%v)", len(members), len(Roles), Roles)
+	}
+	if err := s.checkStboot(); err != nil {
+		return nil, fmt.Errorf("assembling keys: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Set) set(r Role, st *sign.Static) {
+	switch r {
+	case PK:
+		s.PK = st
+	case KEK:
+		s.KEK = st
+	case DB:
+		s.DB = st
+	case StbootRoot:
+		s.StbootRoot = st
+	case StbootSigner:
+		s.StbootSigner = st
+	}
+}
+
 // Load reads a complete hierarchy from dir and checks that every key matches its
 // certificate and that the stboot signer certificate is issued by the stboot root.
 func Load(dir string) (*Set, error) {
@@ -54,18 +90,7 @@ func Load(dir string) (*Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("loading keys: %s: %w", r, err)
 		}
-		switch r {
-		case PK:
-			s.PK = st
-		case KEK:
-			s.KEK = st
-		case DB:
-			s.DB = st
-		case StbootRoot:
-			s.StbootRoot = st
-		case StbootSigner:
-			s.StbootSigner = st
-		}
+		s.set(r, st)
 	}
 	if err := s.checkStboot(); err != nil {
 		return nil, fmt.Errorf("loading keys from %s: %w", dir, err)

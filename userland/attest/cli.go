@@ -13,8 +13,17 @@ import (
 	"github.com/google/go-sev-guest/verify/trust"
 )
 
-// DefaultMeasurementPath is where the initramfs carries the expected launch digest.
-const DefaultMeasurementPath = "/etc/manx/snp-measurement"
+// FWCfgMeasurement is the QEMU fw_cfg item the snp profile hands the
+// expected launch digest in, and DefaultMeasurementPath where the kernel
+// (CONFIG_FW_CFG_SYSFS) shows it. The digest covers the kernel, initrd and
+// command line, so it cannot travel inside any of them; fw_cfg is not
+// measured. The host supplies it, so a match shows that the AMD-signed
+// report carries the digest the operator precomputed, not that the host is
+// honest: a relying party compares the report with its own expectation.
+const (
+	FWCfgMeasurement       = "opt/manx/snp-measurement"
+	DefaultMeasurementPath = "/sys/firmware/qemu_fw_cfg/by_name/" + FWCfgMeasurement + "/raw"
+)
 
 // Exit statuses of CLI.Run.
 const (

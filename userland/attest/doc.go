@@ -13,9 +13,11 @@
 //     is set), with certificates taken from the report's certificate table; AMD's
 //     key distribution service is contacted only when Options.FetchCerts is set;
 //   - "report data": REPORT_DATA equals SHA-512(nonce);
-//   - "measurement": MEASUREMENT equals the expected launch digest (computed at
-//     build time by manx/firmware/snp and shipped in the initramfs, by default at
-//     /etc/manx/snp-measurement as hex);
+//   - "measurement": MEASUREMENT equals the expected launch digest (computed
+//     by manx/firmware/snp from the exact firmware, kernel, initrd and command
+//     line QEMU is given, and handed over by the host in the fw_cfg item
+//     FWCfgMeasurement as hex; it cannot be inside the initramfs, which the
+//     digest covers);
 //   - "policy": the guest policy forbids debugging (unless Options.AllowDebug) and,
 //     when Options.Policy is set, equals it exactly.
 //

@@ -1,6 +1,7 @@
 // Command attest runs inside a Manx SEV-SNP guest: it gets an attestation report
 // bound to a nonce, verifies its signature chain offline and checks MEASUREMENT
-// against /etc/manx/snp-measurement, printing one verdict line. See package
+// against the expected value the host hands over in fw_cfg
+// (opt/manx/snp-measurement), printing one verdict line. See package
 // manx/userland/attest for the checks, flags and exit statuses.
 package main
 
