@@ -25,6 +25,9 @@ var AllGroups = []string{ArtKernel, ArtInitramfs, ArtFirmware, ArtVarStore, ArtU
 // too. A group whose rebuild fails leaves its artefacts MISSING; the others
 // are still compared.
 func (a *App) VerifyPublished(ctx context.Context) error {
+	if err := a.Setup(ctx); err != nil { // a researcher's machine may have nothing yet
+		return err
+	}
 	pub, err := a.published()
 	if err != nil {
 		return err
@@ -76,6 +79,9 @@ func (a *App) VerifyPublished(ctx context.Context) error {
 // every file with this checkout's build (no manifest involved: two builds
 // of the same commit). It prints one line per artefact.
 func (a *App) Verify(ctx context.Context, groups ...string) error {
+	if err := a.Setup(ctx); err != nil {
+		return err
+	}
 	var mine []recipe.Artefact
 	for _, g := range groups {
 		arts, err := a.build(ctx, g)
