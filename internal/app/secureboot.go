@@ -150,10 +150,19 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The unsigned UKI first: a build that cannot sign (a replayed
-	// signature log that lacks this input) still leaves it to compare.
+	// Each output is written as soon as it exists: a build that cannot
+	// sign one input (a replayed signature log that lacks it, because it
+	// differs from the published one) still leaves the others to compare.
 	arts, err := a.writeOutputs([]output{{UKIUnsigned, unsigned}})
 	if err != nil {
+		return arts, err
+	}
+	signedKernel, err := sign.SignPE(kb, ks.DB)
+	if err != nil {
+		return arts, fmt.Errorf("signing the kernel with db: %w", err)
+	}
+	more, err := a.writeOutputs([]output{{KernelSigned, signedKernel}})
+	if arts = append(arts, more...); err != nil {
 		return arts, err
 	}
 	signed, err := sign.SignPE(unsigned, ks.DB)
@@ -164,11 +173,7 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return arts, err
 	}
-	signedKernel, err := sign.SignPE(kb, ks.DB)
-	if err != nil {
-		return arts, fmt.Errorf("signing the kernel with db: %w", err)
-	}
-	more, err := a.writeOutputs([]output{{UKISigned, signed}, {UKITampered, tampered}, {KernelSigned, signedKernel}})
+	more, err = a.writeOutputs([]output{{UKISigned, signed}, {UKITampered, tampered}})
 	return append(arts, more...), err
 }
 
