@@ -32,7 +32,6 @@ type App struct {
 	keysOnce sync.Once
 	keySet   *keys.Set
 	sigs     *siglog.Log // every signature keySet made (recorded), or the log it replays
-	replay   bool
 	keysErr  error
 }
 

@@ -52,7 +52,6 @@ const EnvReplaySignatures = "MANX_REPLAY_SIGNATURES"
 func (a *App) Keys() (*keys.Set, error) {
 	a.keysOnce.Do(func() {
 		if p := os.Getenv(EnvReplaySignatures); p != "" {
-			a.replay = true
 			if a.sigs, a.keysErr = siglog.Read(p); a.keysErr != nil {
 				return
 			}
@@ -157,12 +156,8 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return arts, err
 	}
-	signedKernel, err := sign.SignPE(kb, ks.DB)
-	if err != nil {
-		return arts, fmt.Errorf("signing the kernel with db: %w", err)
-	}
-	more, err := a.writeOutputs([]output{{KernelSigned, signedKernel}})
-	if arts = append(arts, more...); err != nil {
+	sk, err := a.SignedKernel(ctx)
+	if arts = append(arts, sk...); err != nil {
 		return arts, err
 	}
 	signed, err := sign.SignPE(unsigned, ks.DB)
@@ -173,8 +168,30 @@ func (a *App) UKIs(ctx context.Context) ([]recipe.Artefact, error) {
 	if err != nil {
 		return arts, err
 	}
-	more, err = a.writeOutputs([]output{{UKISigned, signed}, {UKITampered, tampered}})
+	more, err := a.writeOutputs([]output{{UKISigned, signed}, {UKITampered, tampered}})
 	return append(arts, more...), err
+}
+
+// SignedKernel writes the kernel signed with db (KernelSigned), which
+// kexec_file_load accepts under lockdown.
+func (a *App) SignedKernel(ctx context.Context) ([]recipe.Artefact, error) {
+	k, err := a.Kernel(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ks, err := a.Keys()
+	if err != nil {
+		return nil, err
+	}
+	kb, err := os.ReadFile(k.Path)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := sign.SignPE(kb, ks.DB)
+	if err != nil {
+		return nil, fmt.Errorf("signing the kernel with db: %w", err)
+	}
+	return a.writeOutputs([]output{{KernelSigned, signed}})
 }
 
 // flipInSection returns a copy of a PE file with one byte in the middle of

@@ -121,7 +121,7 @@ func (a *App) Stboot(ctx context.Context) ([]recipe.Artefact, error) {
 // by the stboot signer) and the two negative-test descriptors of the same
 // zip, OspkgUntrusted and OspkgOneOfTwo.
 func (a *App) OSPackages(ctx context.Context) ([]recipe.Artefact, error) {
-	if _, err := a.UKIs(ctx); err != nil { // writes KernelSigned
+	if _, err := a.SignedKernel(ctx); err != nil {
 		return nil, err
 	}
 	ird, err := a.Initramfs(ctx)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"manx/internal/stage"
 	"manx/uki/keys"
@@ -149,14 +150,7 @@ func decodeEntry(fe fileEntry) (Entry, error) {
 	return e, nil
 }
 
-func isRole(r keys.Role) bool {
-	for _, k := range keys.Roles {
-		if k == r {
-			return true
-		}
-	}
-	return false
-}
+func isRole(r keys.Role) bool { return slices.Contains(keys.Roles, r) }
 
 // Read reads and checks the signature log at path; errors name the file.
 func Read(path string) (*Log, error) {

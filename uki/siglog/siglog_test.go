@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -123,7 +124,7 @@ func TestReplayRefusesOtherInput(t *testing.T) {
 	if !errors.Is(err, ErrNoSignature) {
 		t.Fatalf("signing another zip with the replayed set = %v, want ErrNoSignature", err)
 	}
-	for _, want := range []string{"stboot-signer", strings.ToLower(bytesHex(other[:]))} {
+	for _, want := range []string{"stboot-signer", hex.EncodeToString(other[:])} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %q", err, want)
 		}
@@ -132,15 +133,6 @@ func TestReplayRefusesOtherInput(t *testing.T) {
 	if _, err := replayed.DB.Signer().Sign(nil, digest[:], crypto.SHA256); !errors.Is(err, ErrNoSignature) {
 		t.Errorf("db Sign(unsigned digest) = %v, want ErrNoSignature", err)
 	}
-}
-
-func bytesHex(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 2*len(b))
-	for _, c := range b {
-		out = append(out, digits[c>>4], digits[c&15])
-	}
-	return string(out)
 }
 
 // TestMarshalDeterministic: the file does not depend on signing order, and
@@ -218,7 +210,7 @@ func TestParseErrors(t *testing.T) {
 		{"repeated role", bytes.Replace(good, firstRole, []byte(`"role": "KEK"`), 1), "certificates[1]: role KEK twice"},
 		{"bad signature", flipped, "signatures[0]: db: signature over"},
 		{"bad hash", bytes.Replace(good, []byte(`"hash": "SHA-256"`), []byte(`"hash": "MD5"`), 1), `signatures[0]: db: unsupported hash "MD5"`},
-		{"upper hex", bytes.Replace(good, []byte(bytesHex(d[:])), []byte(strings.ToUpper(bytesHex(d[:]))), 1), "not lowercase hex"},
+		{"upper hex", bytes.Replace(good, []byte(hex.EncodeToString(d[:])), []byte(strings.ToUpper(hex.EncodeToString(d[:]))), 1), "not lowercase hex"},
 		{"duplicate", dupEntry(t, good), "signatures[1]: db over"},
 		{"too large", bytes.Repeat([]byte(" "), MaxSize+1), "larger than"},
 	}
