@@ -38,7 +38,12 @@ func (a *App) checkBlankStore(ctx context.Context) error {
 // and the signed kernel and refuse the tampered UKI; objdump -h must show
 // each UKI's sections in order, page-aligned and not overlapping.
 func (a *App) checkPEOracles(ctx context.Context) error {
-	if _, err := a.Stboot(ctx); err != nil { // the UKIs, the stboot UKIs and the signed kernel
+	// The check builds everything it reads: on a clean build/ nothing
+	// before it has made the UKIs.
+	if _, err := a.UKIs(ctx); err != nil { // the UKIs, the tampered UKI and the signed kernel
+		return err
+	}
+	if _, err := a.Stboot(ctx); err != nil { // the stboot UKIs
 		return err
 	}
 	ks, err := a.Keys()

@@ -145,15 +145,24 @@ func (a *App) OSPackages(ctx context.Context) ([]recipe.Artefact, error) {
 	if err := ospkg.Pack(&zip, c, a.Env.Epoch); err != nil {
 		return nil, err
 	}
+	// The zip is written before its descriptors are signed: when a
+	// replayed signature log lacks the descriptor's signature (the zip
+	// differs from the published one), verify still compares the zip and
+	// reports it as a mismatch instead of missing.
+	arts, err := a.writeOutputs([]output{{OspkgZip, zip.Bytes()}})
+	if err != nil {
+		return arts, err
+	}
 	untrusted, err := untrustedSigner(a.Env.Epoch)
 	if err != nil {
-		return nil, err
+		return arts, err
 	}
 	descs, err := ospkgDescriptors(zip.Bytes(), ks.StbootSigner, untrusted)
 	if err != nil {
-		return nil, err
+		return arts, err
 	}
-	return a.writeOutputs(append([]output{{OspkgZip, zip.Bytes()}}, descs...))
+	more, err := a.writeOutputs(descs)
+	return append(arts, more...), err
 }
 
 // ospkgDescriptors signs zip three ways: by signer (OspkgDescriptor), by

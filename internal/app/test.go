@@ -79,8 +79,7 @@ func (a *App) Test(ctx context.Context) error {
 		} else if r.err != nil {
 			status = "FAIL"
 			failed++
-			first, _, _ := strings.Cut(r.err.Error(), "\n")
-			r.note = strings.TrimSpace(first + "; " + r.note)
+			r.note = strings.TrimSpace(oneLine(r.err, 600) + "; " + r.note)
 		} else if !r.skipped {
 			passed++
 		}
@@ -108,4 +107,15 @@ func (a *App) checkNix(ctx context.Context) error {
 		return fmt.Errorf("go test of the Nix checks: %w\n%s", err, out)
 	}
 	return nil
+}
+
+// oneLine renders err on one line of at most max bytes, so the summary
+// table, often all a CI log keeps, still says why a check failed (a tool's
+// output usually follows the first line).
+func oneLine(err error, max int) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return s
 }
