@@ -68,6 +68,8 @@
         src = self;
         inherit version recipe kernel;
         stubPin = pins.systemd-boot-efi;
+        # Test-only pins: reference data the unit tests read (go-test check).
+        testPins = [ pins.ovmf-amdsev ];
       };
     in
     {

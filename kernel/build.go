@@ -61,7 +61,7 @@ func Stage() (recipe.Stage, error) {
 	}
 	requested := Merge(frags...)
 	return recipe.Stage{
-		Name: "kernel", Pin: PinName, Inputs: inputs, OutDir: "kernel",
+		Name: "kernel", Pin: PinName, Inputs: inputs,
 		Outputs: []string{"bzImage", "config"},
 		Note:    "about 10 minutes on 2 cores",
 		Steps: []recipe.Step{
@@ -81,13 +81,15 @@ func Stage() (recipe.Stage, error) {
 	}, nil
 }
 
-// Build produces BuildDir/kernel/bzImage and BuildDir/kernel/config, or
-// returns at once when they are fresh.
-func Build(ctx context.Context, e recipe.Env) (recipe.Artefact, error) {
+// Build produces bzImage and config in outDir (relative to the build
+// directory; the artefact catalogue names it), or returns at once when they
+// are fresh.
+func Build(ctx context.Context, e recipe.Env, outDir string) (recipe.Artefact, error) {
 	s, err := Stage()
 	if err != nil {
 		return recipe.Artefact{}, err
 	}
+	s.OutDir = outDir
 	arts, err := s.Run(ctx, e, func(work string) error {
 		names, _, _ := Fragments()
 		dir := filepath.Join(work, "fragments")

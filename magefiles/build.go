@@ -4,34 +4,47 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/magefile/mage/mg"
 
-	"manx/internal/app"
+	"manx/catalog"
 )
 
-// Build builds single artefacts.
+// Build builds single artefact groups (`go run ./cmd/manx groups` lists their files).
 type Build mg.Namespace
 
 // Kernel builds build/kernel/bzImage from the pinned Linux sources.
-func (Build) Kernel(ctx context.Context) error { return build(ctx, app.ArtKernel) }
+func (Build) Kernel(ctx context.Context) error { return build(ctx, catalog.GroupKernel) }
 
 // Initramfs builds build/userland/initramfs.cpio.gz (Go userland with u-root).
-func (Build) Initramfs(ctx context.Context) error { return build(ctx, app.ArtInitramfs) }
+func (Build) Initramfs(ctx context.Context) error { return build(ctx, catalog.GroupInitramfs) }
 
 // Firmware builds the OVMF variants from EDK II source.
-func (Build) Firmware(ctx context.Context) error { return build(ctx, app.ArtFirmware) }
+func (Build) Firmware(ctx context.Context) error { return build(ctx, catalog.GroupFirmware) }
 
-func build(ctx context.Context, what string) error {
-	a, err := app.Get()
+// VarStore writes the blank, Microsoft and custom UEFI variable stores (raw .fd and uefi-vars .json).
+func (Build) VarStore(ctx context.Context) error { return build(ctx, catalog.GroupVarStore) }
+
+// Uki assembles build/uki/manx.efi on systemd-stub and signs it (manx.signed.efi) and the kernel with the db key.
+func (Build) Uki(ctx context.Context) error { return build(ctx, catalog.GroupUKI) }
+
+// Stboot builds the signed OS package, the stboot initramfs variants and the stboot UKI (signed with db).
+func (Build) Stboot(ctx context.Context) error { return build(ctx, catalog.GroupStboot) }
+
+// Measure precomputes SEV-SNP launch measurements (build/measure/snp.json) for the built AmdSev firmware, kernel and initramfs.
+func Measure(ctx context.Context) error { return build(ctx, catalog.GroupMeasure) }
+
+// build builds groups (every group when none) and prints each artefact's sha256 and path.
+func build(ctx context.Context, groups ...catalog.Group) error {
+	p, err := newPipeline()
 	if err != nil {
 		return err
 	}
-	return a.BuildOne(ctx, what)
+	if len(groups) == 0 {
+		groups = catalog.Groups
+	}
+	err = p.Build(ctx, groups...)
+	p.Report(os.Stdout, groups...)
+	return err
 }
-
-// VarStore writes the blank, Microsoft and custom UEFI variable stores (raw .fd and uefi-vars .json).
-func (Build) VarStore(ctx context.Context) error { return build(ctx, app.ArtVarStore) }
-
-// Uki assembles build/uki/manx.efi on systemd-stub and signs it (manx.signed.efi) with the db key.
-func (Build) Uki(ctx context.Context) error { return build(ctx, app.ArtUKI) }

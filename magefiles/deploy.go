@@ -7,7 +7,8 @@ import (
 
 	"github.com/magefile/mage/mg"
 
-	"manx/internal/app"
+	"manx/deploy/profile"
+	"manx/deploy/vm"
 )
 
 // Deploy boots a profile with the serial console on this terminal (Ctrl-A X quits).
@@ -56,20 +57,37 @@ func (Deploy) Snp(ctx context.Context) error { return deploy(ctx, "snp") }
 // Profile boots any profile by ID, e.g. `deploy:profile uki,sb-pass`.
 func (Deploy) Profile(ctx context.Context, id string) error { return deploy(ctx, id) }
 
-// Check boots any profile headless and asserts its outcome, e.g. `deploy:check kernel,initramfs`.
-func (Deploy) Check(ctx context.Context, id string) error {
-	a, err := app.Get()
-	if err != nil {
-		return err
-	}
-	_, err = a.CheckProfile(ctx, id)
-	return err
+// Stboot boots the stboot initramfs (Secure Boot off) against the host's OS package server: it kexecs Manx.
+func (Deploy) Stboot(ctx context.Context) error { return deploy(ctx, "fw,kernel,initramfs,stboot") }
+
+// StbootSbPass boots the signed stboot UKI with Secure Boot on and lockdown: it kexecs the db-signed Manx.
+func (Deploy) StbootSbPass(ctx context.Context) error {
+	return deploy(ctx, "fw,kernel,initramfs,stboot,sb-pass")
 }
 
-func deploy(ctx context.Context, id string) error {
-	a, err := app.Get()
+// Check builds what a profile boots, boots it headless and asserts its outcome, e.g. `deploy:check kernel,initramfs`.
+func (Deploy) Check(ctx context.Context, id string) error { return vmRun(ctx, id, true) }
+
+func deploy(ctx context.Context, id string) error { return vmRun(ctx, id, false) }
+
+// vmRun builds what profile id boots, then boots it headless (check) or
+// for a person at this terminal.
+func vmRun(ctx context.Context, id string, check bool) error {
+	prof, err := profile.Find(id)
 	if err != nil {
 		return err
 	}
-	return a.Deploy(ctx, id)
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	if err := p.Build(ctx, vm.Groups(prof)...); err != nil {
+		return err
+	}
+	c := vm.FromEnv(p.Env, p.Log)
+	if check {
+		_, err = vm.Check(ctx, c, prof)
+		return err
+	}
+	return vm.Interactive(ctx, c, prof)
 }

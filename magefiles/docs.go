@@ -4,10 +4,12 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 
 	"github.com/magefile/mage/mg"
 
-	"manx/internal/app"
+	"manx/catalog"
+	"manx/deploy/vm"
 )
 
 // Docs regenerates generated documentation.
@@ -15,9 +17,12 @@ type Docs mg.Namespace
 
 // Screenshot boots kernel,initramfs headless and saves its checked screendump as docs/cat.png.
 func (Docs) Screenshot(ctx context.Context) error {
-	a, err := app.Get()
+	p, err := newPipeline()
 	if err != nil {
 		return err
 	}
-	return a.Screenshot(ctx)
+	if err := p.Build(ctx, catalog.GroupKernel, catalog.GroupInitramfs); err != nil {
+		return err
+	}
+	return vm.Screenshot(ctx, vm.FromEnv(p.Env, p.Log), filepath.Join(p.Env.Root, "docs", "cat.png"))
 }

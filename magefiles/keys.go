@@ -3,18 +3,22 @@
 package main
 
 import (
+	"os"
+	"sort"
+
 	"github.com/magefile/mage/mg"
 
-	"manx/internal/app"
+	"manx/catalog"
+	"manx/firmware/varstore"
 )
 
 // Keys generates the Secure Boot (PK, KEK, db) and stboot keys into keys/ if absent; it never overwrites.
 func Keys() error {
-	a, err := app.Get()
+	p, err := newPipeline()
 	if err != nil {
 		return err
 	}
-	_, err = a.Keys()
+	_, err = p.Keys()
 	return err
 }
 
@@ -23,9 +27,22 @@ type Inspect mg.Namespace
 
 // Vars describes every UEFI variable store under build/varstore.
 func (Inspect) Vars() error {
-	a, err := app.Get()
+	p, err := newPipeline()
 	if err != nil {
 		return err
 	}
-	return a.InspectVars()
+	var files []string
+	for _, a := range catalog.InGroup(catalog.GroupVarStore) {
+		files = append(files, a.In(p.Env.BuildDir))
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			return err
+		}
+		if err := varstore.DescribeFile(os.Stdout, f); err != nil {
+			return err
+		}
+	}
+	return nil
 }

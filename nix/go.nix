@@ -1,6 +1,6 @@
 # The Go parts: the userland initramfs (Manx's own pipeline, `go run mage.go
 # build:initramfs`, with MANX_TOOLCHAIN=host: the initramfs step is pure Go and
-# runs no toolchain script), the unsigned UKI (nix/cmd/manx-uki) and the unit
+# runs no toolchain script), the unsigned UKI (cmd/manx-uki) and the unit
 # tests.
 #
 # vendorHash is lib.fakeHash: the hash of the module download can only be
@@ -10,7 +10,7 @@
 # package path, which needs their modules, not only the packages this module
 # imports.
 { lib, buildGoModule }:
-{ src, version, recipe, kernel, stubPin }:
+{ src, version, recipe, kernel, stubPin, testPins }:
 let
   common = {
     version = "0";
@@ -46,12 +46,12 @@ let
   # the (world-readable) Nix store. Sign the result outside Nix.
   uki = buildGoModule (common // {
     pname = "manx-uki";
-    manxCommand = "go run ./nix/cmd/manx-uki";
+    manxCommand = "go run ./cmd/manx-uki";
     manxPins = [ stubPin.src ];
     buildPhase = ''
       runHook preBuild
       export HOME="$NIX_BUILD_TOP/home"
-      go run ./nix/cmd/manx-uki \
+      go run ./cmd/manx-uki \
         -kernel ${kernel}/bzImage \
         -initrd ${userland}/initramfs.cpio.gz \
         -stub-deb ${stubPin.src} \
@@ -68,15 +68,22 @@ let
   });
 
   # go test ./... in the sandbox: tests that need podman, QEMU, the network or
-  # oracles skip themselves there.
+  # oracles skip themselves there. Tests that need pinned reference data (the
+  # test-only pins) fail without it, so those pins are fetched here and put
+  # where Manx's fetcher keeps a verified download
+  # ($MANX_CACHE_DIR/downloads/<sha256>/<file>, internal/fetch CachePath).
   goTest = buildGoModule (common // {
     pname = "manx-go-test";
     manxCommand = "go test ./...";
+    manxPins = map (p: p.src) testPins;
     buildPhase = "true";
     doCheck = true;
     checkPhase = ''
       runHook preCheck
-      export HOME="$NIX_BUILD_TOP/home"
+      export HOME="$NIX_BUILD_TOP/home" MANX_CACHE_DIR="$NIX_BUILD_TOP/cache"
+      ${builtins.concatStringsSep "" (map (p: ''
+        install -Dm644 ${p.src} "$MANX_CACHE_DIR/downloads/${p.sha256}/${p.fileName}"
+      '') testPins)}
       go test ./...
       runHook postCheck
     '';

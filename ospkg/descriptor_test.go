@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"manx/uki/sign"
+	"manx/sign"
 )
 
 func TestSignReproducible(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"manx/uki/sign"
+	"manx/sign"
 )
 
 // FuzzParseDescriptor: ParseDescriptor never panics, and what it accepts

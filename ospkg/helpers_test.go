@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"manx/uki/sign"
+	"manx/sign"
 )
 
 // epoch is the test SOURCE_DATE_EPOCH.

@@ -8,7 +8,7 @@ import (
 	"encoding/pem"
 	"fmt"
 
-	"manx/uki/sign"
+	"manx/sign"
 )
 
 // Sign returns the descriptor for zip: its URL (absolute, or relative to the

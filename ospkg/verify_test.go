@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"manx/uki/sign"
+	"manx/sign"
 )
 
 // rawZip writes entries (name, data) in order with archive/zip defaults, to

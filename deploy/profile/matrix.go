@@ -1,6 +1,10 @@
 package profile
 
-import "time"
+import (
+	"time"
+
+	"manx/catalog"
+)
 
 // Exact serial markers.
 const (
@@ -14,11 +18,11 @@ const (
 	MarkerNotSNP       = "attest: not an SEV-SNP guest"
 )
 
-// UKI files an ESP profile boots.
-const (
-	UKIUnsigned = "manx.efi"
-	UKISigned   = "manx.signed.efi"
-	UKITampered = "manx.tampered.efi"
+// UKIs an ESP profile boots (artefact catalogue names).
+var (
+	UKIUnsigned = catalog.UKI.Name
+	UKISigned   = catalog.UKISigned.Name
+	UKITampered = catalog.UKITampered.Name
 )
 
 // Kernel command lines. ttyS0 comes last so /dev/console (the userland's

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"manx/catalog"
 )
 
 // Machine types.
@@ -51,7 +53,7 @@ type Profile struct {
 	VarStore  string // blank, ms, custom (with OVMF)
 	Boot      string
 	Initramfs bool   // pass the initramfs (direct boot)
-	UKI       string // UKI file for ESP boot: "manx.efi" or "manx.signed.efi"
+	UKI       string // the UKI for ESP boot: an artefact name (catalog), e.g. "uki-signed"
 	Display   string
 	Append    string        // kernel command line for direct boot
 	Expect    []string      // serial markers, in order
@@ -60,8 +62,8 @@ type Profile struct {
 	Timeout   time.Duration // from QEMU start to the last marker
 	SNP       *SNP          // an SEV-SNP guest (needs an SNP host)
 
-	// InitramfsFile is the initramfs for direct boot, relative to the
-	// build directory; "" means the Go userland's.
+	// InitramfsFile is the initramfs for direct boot, an artefact name
+	// (catalog); "" means the Go userland's.
 	InitramfsFile string
 	// Network adds a virtio-net NIC on QEMU user networking (slirp, not
 	// restricted): the guest is 10.0.2.15 and reaches the host's loopback
@@ -149,6 +151,11 @@ func (p Profile) Validate() error {
 	}
 	if p.InitramfsFile != "" && (p.Boot != BootKernel || !p.Initramfs) {
 		bad("an initramfs file is for direct boot with an initramfs")
+	}
+	for _, a := range []string{p.UKI, p.InitramfsFile} {
+		if _, err := catalog.Find(a); a != "" && err != nil {
+			bad("%v", err)
+		}
 	}
 	if p.Network && p.Machine != MachineQ35 {
 		bad("the network (virtio-net-pci) needs q35")

@@ -1,6 +1,10 @@
 package profile
 
-import "time"
+import (
+	"time"
+
+	"manx/catalog"
+)
 
 // stboot's serial lines (package manx/userland/stboot prints them; a test in
 // internal/app checks the two stay equal).
@@ -18,7 +22,7 @@ const (
 
 // OS package server scenarios (Profile.Serve): which descriptor the host
 // serves as /manx.json next to /manx.zip, and how it misbehaves.
-// internal/app turns them into deploy/osserver faults.
+// manx/deploy/osserver turns them into served files and faults.
 const (
 	ServeOK        = "ok"         // build/ospkg/manx.json and manx.zip as built
 	ServeZipFlip   = "zip-flip"   // one bit of /manx.zip flipped on every request
@@ -31,17 +35,11 @@ const (
 // ServeScenarios lists every scenario, for Validate.
 var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown}
 
-// Files the stboot profiles boot, relative to the build directory (direct
-// boot) or build/uki (ESP boot).
-const (
-	// StbootInitramfs is the stboot initramfs: host.json (threshold 1)
-	// and the stboot root certificate.
-	StbootInitramfs = "stboot/initramfs.cpio.gz"
-	// StbootInitramfsThreshold2 differs only in host.json's
-	// signature_threshold, 2.
-	StbootInitramfsThreshold2 = "stboot/initramfs-threshold2.cpio.gz"
-	// UKIStbootSigned is the db-signed stboot UKI (lockdown on).
-	UKIStbootSigned = "stboot.signed.efi"
+// Artefacts the stboot profiles boot (artefact catalogue names).
+var (
+	StbootInitramfs           = catalog.StbootInitramfs.Name
+	StbootInitramfsThreshold2 = catalog.StbootInitramfsThreshold2.Name
+	UKIStbootSigned           = catalog.StbootUKISigned.Name
 )
 
 // appendStboot makes init run /bin/stboot after "manx: userland ready".

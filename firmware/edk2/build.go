@@ -22,7 +22,7 @@ const Threads = "2"
 // (mounted at the same fixed path), so variants never share Build/ output.
 func (v Variant) Stage() recipe.Stage {
 	return recipe.Stage{
-		Name: v.Name, Pin: PinName, OutDir: "firmware/" + v.Name, Outputs: v.Outputs,
+		Name: v.Name, Pin: PinName, Outputs: v.Outputs,
 		Env: map[string]string{
 			"MANX_DSC":     v.DSC,
 			"MANX_OUTDIR":  v.OutDir,
@@ -42,9 +42,12 @@ func defines(d []string) string {
 	return "-D " + strings.Join(d, " -D ")
 }
 
-// Build builds (or finds fresh) the variant.
-func Build(ctx context.Context, e recipe.Env, v Variant) ([]recipe.Artefact, error) {
-	arts, err := v.Stage().Run(ctx, e, nil)
+// Build builds (or finds fresh) the variant into outDir (relative to the
+// build directory; the artefact catalogue names it).
+func Build(ctx context.Context, e recipe.Env, v Variant, outDir string) ([]recipe.Artefact, error) {
+	s := v.Stage()
+	s.OutDir = outDir
+	arts, err := s.Run(ctx, e, nil)
 	if err != nil {
 		return nil, fmt.Errorf("firmware %s: %w", v.Name, err)
 	}

@@ -11,9 +11,8 @@ import (
 	"manx/firmware/snp/snptest"
 )
 
-// TestParseAmdSev parses the Debian sid ovmf-amdsev 2026.08+ds-2 image of the shared
-// reference vectors (values cross-checked with shared/docs/snp.md §1.5) through a
-// file, as callers do.
+// TestParseAmdSev parses the Debian sid ovmf-amdsev 2026.08+ds-2 image of the SEV-SNP
+// reference vectors (the pinned package, see snptest) through a file, as callers do.
 func TestParseAmdSev(t *testing.T) {
 	f, err := os.Open(filepath.Join(snptest.Dir(t), "OVMF.amdsev.fd"))
 	if err != nil {

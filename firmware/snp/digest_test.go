@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestExtend checks single PAGE_INFO updates from the trace of shared/docs/snp.md
-// §4.3: updates 1036 (SECRETS) and 1037 (CPUID), starting from the LD after 1035.
+// TestExtend checks single PAGE_INFO updates from the sev-snp-measure trace of vector
+// 57 (see TestTraceVector57): updates 1036 (SECRETS) and 1037 (CPUID), starting from
+// the LD after 1035.
 func TestExtend(t *testing.T) {
 	c := chain{ld: mustDigest(t, "c0f1d25230f7591f8601c0466f9b21adddc7ac78bff392e56145485542f4d8fb53fd3e1a31ac5d329286efec7aa82cef")}
 	c.emptyPages(PageSecrets, 0x80d000, pageSize)

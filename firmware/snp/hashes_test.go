@@ -32,8 +32,9 @@ func TestHashBoot(t *testing.T) {
 	}
 }
 
-// TestHashTableVector57 checks the table bytes and the hashes page of the trace in
-// shared/docs/snp.md §4.3.
+// TestHashTableVector57 checks the table bytes and the hashes page of the
+// sev-snp-measure trace of vector 57 (see TestTraceVector57): SHA-256 of
+// "console=ttyS0\x00", of the initrd and of the kernel.
 func TestHashTableVector57(t *testing.T) {
 	h := BootHashes{
 		Cmdline: [32]byte(mustHex(t, "f18aae9b3c09e55bc3047ad361e2442d7c53372470b2958fb83293209a784f71")),

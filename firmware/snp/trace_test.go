@@ -27,10 +27,11 @@ func mustDigest(t *testing.T, s string) Digest {
 	return d
 }
 
-// TestTraceVector57 replays the full trace of shared/docs/snp.md §4.3 (OVMF.amdsev.fd,
-// 2 vCPUs, EPYC-v4, features 0x1, Debian's vmlinuz/initrd.bin/console=ttyS0). The
-// kernel and initrd files are not part of the shared test data, so their SHA-256
-// values from the trace are injected as the boot hashes.
+// TestTraceVector57 replays the trace of a sev-snp-measure run, "vector 57"
+// (OVMF.amdsev.fd, 2 vCPUs, EPYC-v4, features 0x1, a Debian bookworm vmlinuz, a
+// 4096-byte initrd, --append=console=ttyS0; 1073 page updates). Neither the kernel nor
+// the initrd is test data, so their SHA-256 values from the trace are injected as the
+// boot hashes; firmware/snp/testdata/vectors/README.md names both files.
 func TestTraceVector57(t *testing.T) {
 	fw := snptest.ReadFile(t, "OVMF.amdsev.fd")
 

@@ -8,8 +8,8 @@ import (
 	"manx/firmware/snp/snptest"
 )
 
-// vectorInputs turns a reference vector into Inputs, reading its files from the
-// shared test data.
+// vectorInputs turns a reference vector into Inputs, with its input files from
+// snptest.
 func vectorInputs(t *testing.T, v snptest.Vector) Inputs {
 	t.Helper()
 	features, err := strconv.ParseUint(v.GuestFeatures, 0, 64)
@@ -32,7 +32,7 @@ func vectorInputs(t *testing.T, v snptest.Vector) Inputs {
 	return in
 }
 
-// TestVectors checks every row of shared/testdata/snp/vectors.json bit for bit.
+// TestVectors checks every row of testdata/vectors/vectors.json bit for bit.
 func TestVectors(t *testing.T) {
 	vs := snptest.Vectors(t)
 	matched := 0

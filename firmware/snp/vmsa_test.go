@@ -10,7 +10,9 @@ func TestVMSAPageQEMU(t *testing.T) {
 	bsp := vmsaPage(VMMQEMU, bspResetAddr, sig, features)
 	ap := vmsaPage(VMMQEMU, reset, sig, features)
 
-	// Little-endian fields from shared/docs/snp.md §1.7 (offset, width, BSP value).
+	// Little-endian fields of the BSP's VMSA as QEMU and KVM set them for an SNP guest
+	// (offset, width, value): EFER.SVME, CR4.MCE, CR0.ET, DR7, DR6, RFLAGS, RIP 0xfff0,
+	// G_PAT, RDX = CPUID signature, SEV_FEATURES, XCR0, MXCSR, x87 FCW, CS base.
 	for _, f := range []struct {
 		off, width int
 		want       uint64

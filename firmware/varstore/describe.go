@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf16"
 )
@@ -144,4 +145,24 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// DescribeFile parses the store at path (raw .fd, or uefi-vars JSON when
+// the name ends in .json) and describes it.
+func DescribeFile(w io.Writer, path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var s *Store
+	if strings.HasSuffix(path, ".json") {
+		s, err = ParseJSON(b)
+	} else {
+		s, err = ParseRaw(b)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Fprintf(w, "== %s\n", path)
+	return Describe(w, s)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -19,7 +20,37 @@ type Env struct {
 	Epoch     time.Time // SOURCE_DATE_EPOCH, UTC
 	Toolchain string    // debian, nix or host
 	Version   string    // Manx version string from git
+
+	// KeysDir holds the Secure Boot and stboot keys: MANX_KEYS_DIR, else
+	// Root/keys (git-ignored).
+	KeysDir string
+	// ReplaySignatures names a published signature log
+	// (MANX_REPLAY_SIGNATURES): the build then holds no private key and
+	// signs by replaying the publisher's signatures.
+	ReplaySignatures string
+	// OspkgPort is the OS package server's port on 127.0.0.1 (10.0.2.2 in
+	// the guest): MANX_OSPKG_PORT, else DefaultOspkgPort. host.json in the
+	// stboot initramfs names it, so changing it changes that initramfs.
+	OspkgPort int
+	// KeepRebuild keeps verify's and repro's rebuild tree
+	// (MANX_KEEP_REBUILD) for diffoscope.
+	KeepRebuild bool
 }
+
+// DefaultOspkgPort is the OS package server's default port.
+const DefaultOspkgPort = 18480
+
+// Environment variables Load reads (besides SOURCE_DATE_EPOCH).
+const (
+	EnvToolchain        = "MANX_TOOLCHAIN"
+	EnvBuildDir         = "MANX_BUILD_DIR"
+	EnvCacheDir         = "MANX_CACHE_DIR"
+	EnvVersion          = "MANX_VERSION"
+	EnvKeysDir          = "MANX_KEYS_DIR"
+	EnvReplaySignatures = "MANX_REPLAY_SIGNATURES"
+	EnvOspkgPort        = "MANX_OSPKG_PORT"
+	EnvKeepRebuild      = "MANX_KEEP_REBUILD"
+)
 
 // Toolchain backend names.
 const (
@@ -42,7 +73,7 @@ func Load(dir string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc := os.Getenv("MANX_TOOLCHAIN")
+	tc := os.Getenv(EnvToolchain)
 	switch tc {
 	case "":
 		tc = ToolchainDebian
@@ -51,21 +82,53 @@ func Load(dir string) (*Env, error) {
 		return nil, fmt.Errorf("MANX_TOOLCHAIN=%q: want %s, %s or %s", tc, ToolchainDebian, ToolchainNix, ToolchainHost)
 	}
 	build := filepath.Join(root, "build")
-	if b := os.Getenv("MANX_BUILD_DIR"); b != "" {
+	if b := os.Getenv(EnvBuildDir); b != "" {
 		build, err = filepath.Abs(b)
 		if err != nil {
 			return nil, fmt.Errorf("MANX_BUILD_DIR: %w", err)
 		}
 	}
+	port, err := ospkgPort(os.Getenv(EnvOspkgPort))
+	if err != nil {
+		return nil, err
+	}
+	keys := filepath.Join(root, "keys")
+	if d := os.Getenv(EnvKeysDir); d != "" {
+		if keys, err = filepath.Abs(d); err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvKeysDir, err)
+		}
+	}
+	replay := os.Getenv(EnvReplaySignatures)
+	if replay != "" {
+		if replay, err = filepath.Abs(replay); err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvReplaySignatures, err)
+		}
+	}
 	return &Env{
-		Root:      root,
-		BuildDir:  build,
-		CacheDir:  cache,
-		LogDir:    filepath.Join(build, "logs"),
-		Epoch:     epoch,
-		Toolchain: tc,
-		Version:   Version(root),
+		Root:             root,
+		BuildDir:         build,
+		CacheDir:         cache,
+		LogDir:           filepath.Join(build, "logs"),
+		Epoch:            epoch,
+		Toolchain:        tc,
+		Version:          Version(root),
+		KeysDir:          keys,
+		ReplaySignatures: replay,
+		OspkgPort:        port,
+		KeepRebuild:      os.Getenv(EnvKeepRebuild) != "",
 	}, nil
+}
+
+// ospkgPort parses MANX_OSPKG_PORT ("" is DefaultOspkgPort).
+func ospkgPort(s string) (int, error) {
+	if s == "" {
+		return DefaultOspkgPort, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, fmt.Errorf("%s=%q: want a TCP port 1..65535", EnvOspkgPort, s)
+	}
+	return n, nil
 }
 
 // Path joins elements under the build directory.
@@ -92,7 +155,7 @@ func FindRoot(dir string) (string, error) {
 }
 
 func cacheDir() (string, error) {
-	if d := os.Getenv("MANX_CACHE_DIR"); d != "" {
+	if d := os.Getenv(EnvCacheDir); d != "" {
 		return filepath.Abs(d)
 	}
 	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {

@@ -43,7 +43,7 @@ func ParseEpoch(s string) (time.Time, error) {
 // hash manifest or prose changes. MANX_VERSION overrides it (a rebuild from a
 // copy without .git); outside a checkout it is "dev".
 func Version(root string) string {
-	if v := os.Getenv("MANX_VERSION"); v != "" {
+	if v := os.Getenv(EnvVersion); v != "" {
 		return v
 	}
 	args := append([]string{"-C", root, "log", "-1", "--format=%h", "--abbrev=12", "--", "."}, epochExcludes...)

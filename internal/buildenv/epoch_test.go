@@ -39,3 +39,23 @@ func TestSourceDateEpochEnvWins(t *testing.T) {
 		t.Errorf("SourceDateEpoch() = %d, want 1234", got.Unix())
 	}
 }
+
+func TestOspkgPort(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int
+		wantErr bool
+	}{
+		{in: "", want: DefaultOspkgPort},
+		{in: "19000", want: 19000},
+		{in: "http", wantErr: true},
+		{in: "0", wantErr: true},
+		{in: "65536", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ospkgPort(tt.in)
+		if (err != nil) != tt.wantErr || (!tt.wantErr && got != tt.want) {
+			t.Errorf("ospkgPort(%q) = %d, %v; want %d (error %v)", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}

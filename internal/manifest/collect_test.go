@@ -96,29 +96,3 @@ func TestCollectSkipMissing(t *testing.T) {
 		t.Errorf("Failed(Compare(partial rebuild)) = %d, want 1 (uki MISSING)", n)
 	}
 }
-
-// TestX86_64 checks the catalogue: valid unique names and paths, pins that
-// exist in pins.json, and the artefact count the reproducibility contract
-// lists (4 OVMF files, 6 var stores, kernel and its db-signed copy,
-// initramfs, 2 UKIs and their signed copies, OS package and descriptor, SNP
-// table).
-func TestX86_64(t *testing.T) {
-	specs := X86_64()
-	if len(specs) != 20 {
-		t.Errorf("len(X86_64()) = %d, want 20", len(specs))
-	}
-	pl := testPins(t)
-	m := Manifest{Arch: "x86_64", Version: "dev", Toolchain: "host"}
-	for _, s := range specs {
-		e := Entry{Name: s.Name, Path: s.Path, SHA256: sum(s.Name)}
-		for _, p := range s.Pins {
-			if _, err := pl.Get(p); err != nil {
-				t.Errorf("X86_64() %s: %v", s.Name, err)
-			}
-		}
-		m.Artefacts = append(m.Artefacts, e)
-	}
-	if _, err := Marshal(m); err != nil {
-		t.Errorf("Marshal(X86_64 catalogue) = %v, want names and paths that validate", err)
-	}
-}

@@ -44,3 +44,10 @@ func canonical() *Manifest {
 	m := Normalize(sample())
 	return &m
 }
+
+// Key names as the catalogue (manx/catalog) spells them.
+const (
+	KeyPK  = "pk"
+	KeyKEK = "kek"
+	KeyDB  = "db"
+)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"manx/firmware/edk2"
+	"manx/firmware/snp/snptest"
 	"manx/internal/nixcheck"
 	"manx/kernel"
 )
@@ -39,6 +40,9 @@ func expect(t *testing.T) nixcheck.Expect {
 			"userland": nil,
 			"uki":      {stubPin},
 		},
+		CheckPins: map[string][]string{
+			"go-test": {snptest.OVMFPin},
+		},
 		Kernel: nixcheck.Recipe{
 			Package:   "kernel",
 			Scripts:   []string{"kernel/configure.sh", "kernel/build.sh"},
@@ -48,7 +52,7 @@ func expect(t *testing.T) nixcheck.Expect {
 		},
 		Go: map[string]string{
 			"userland": "go run mage.go build:initramfs",
-			"uki":      "go run ./nix/cmd/manx-uki",
+			"uki":      "go run ./cmd/manx-uki",
 		},
 		Checks:   []string{"go-test"},
 		DevShell: []string{"gcc", "gnumake", "bc", "flex", "bison", "elfutils", "openssl", "python3", "nasm", "acpica-tools", "libuuid", "go", "qemu", "podman"},

@@ -42,6 +42,9 @@ func LoadPins(root string) ([]Pin, error) {
 type Expect struct {
 	// Pins maps each package to the names of the pins it fetches, exactly.
 	Pins map[string][]string
+	// CheckPins maps each check to the names of the pins it fetches, exactly
+	// (test-only reference data, such as the SEV-SNP vectors' firmware).
+	CheckPins map[string][]string
 	// Kernel is the kernel package.
 	Kernel Recipe
 	// Firmware are the OVMF packages.
@@ -79,32 +82,36 @@ func Verify(f *Flake, pins []Pin, want Expect) error {
 	}
 
 	// Every fetched file is a pin: mirror://debian/<pool path> with its sha256.
+	// Packages fetch the build inputs, checks the test-only reference data.
 	byPath := map[string]Pin{}
 	for _, p := range pins {
 		byPath[p.Path] = p
 	}
 	used := map[string]bool{}
-	for _, name := range sortedKeys(pkgs) {
+	fetched := func(label string, rec Record) []string {
 		var got []string
-		for _, fu := range pkgs[name].Find("fetchurl") {
+		for _, fu := range rec.Find("fetchurl") {
 			url := fu.Str("url")
 			path, ok := strings.CutPrefix(url, DebianMirror)
 			if !ok {
-				fail("%s: fetchurl %q is not %s<pool path>", name, url, DebianMirror)
+				fail("%s: fetchurl %q is not %s<pool path>", label, url, DebianMirror)
 				continue
 			}
 			p, ok := byPath[path]
 			if !ok {
-				fail("%s: fetchurl %q names no pin in pins.json", name, url)
+				fail("%s: fetchurl %q names no pin in pins.json", label, url)
 				continue
 			}
 			if fu.Str("sha256") != p.SHA256 {
-				fail("%s: fetchurl %q sha256 = %s, pins.json has %s", name, url, fu.Str("sha256"), p.SHA256)
+				fail("%s: fetchurl %q sha256 = %s, pins.json has %s", label, url, fu.Str("sha256"), p.SHA256)
 			}
 			got = append(got, p.Name)
 			used[p.Name] = true
 		}
-		got = uniqueSorted(got)
+		return uniqueSorted(got)
+	}
+	for _, name := range sortedKeys(pkgs) {
+		got := fetched(name, pkgs[name])
 		if w, ok := want.Pins[name]; ok && !slices.Equal(got, uniqueSorted(w)) {
 			fail("%s: fetches pins %q, want %q", name, got, uniqueSorted(w))
 		}
@@ -114,9 +121,22 @@ func Verify(f *Flake, pins []Pin, want Expect) error {
 			fail("packages.%s.%s is missing", System, name)
 		}
 	}
+	checks := f.Checks[System]
+	for _, name := range sortedKeys(checks) {
+		label := "checks." + name
+		got := fetched(label, checks[name])
+		if w, ok := want.CheckPins[name]; ok && !slices.Equal(got, uniqueSorted(w)) {
+			fail("%s: fetches pins %q, want %q", label, got, uniqueSorted(w))
+		}
+	}
+	for name := range want.CheckPins {
+		if _, ok := checks[name]; !ok {
+			fail("checks.%s.%s is missing", System, name)
+		}
+	}
 	for _, p := range pins {
 		if !used[p.Name] {
-			fail("pin %s (pins.json) is fetched by no package", p.Name)
+			fail("pin %s (pins.json) is fetched by no package and no check", p.Name)
 		}
 	}
 
@@ -149,7 +169,6 @@ func Verify(f *Flake, pins []Pin, want Expect) error {
 		}
 	}
 
-	checks := f.Checks[System]
 	for _, c := range want.Checks {
 		if _, ok := checks[c]; !ok {
 			fail("checks.%s.%s is missing", System, c)

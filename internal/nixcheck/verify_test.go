@@ -10,6 +10,7 @@ func fixture() (*Flake, []Pin, Expect) {
 	pins := []Pin{
 		{Name: "linux", Path: "pool/main/l/linux/linux_1.orig.tar.xz", SHA256: strings.Repeat("a", 64)},
 		{Name: "edk2", Path: "pool/main/e/edk2/edk2_1.orig.tar.xz", SHA256: strings.Repeat("b", 64)},
+		{Name: "ref", Path: "pool/main/r/ref/ref_1_all.deb", SHA256: strings.Repeat("e", 64)},
 	}
 	fetch := func(p Pin) map[string]any {
 		return map[string]any{"stub": "fetchurl", "url": DebianMirror + p.Path, "sha256": p.SHA256}
@@ -42,16 +43,17 @@ func fixture() (*Flake, []Pin, Expect) {
 			},
 			"userland": {"stub": "buildGoModule", "vendorHash": "sha256-x", "manxCommand": "go run mage.go build:initramfs", "buildPhase": "go run mage.go build:initramfs"},
 		}},
-		Checks:    map[string]map[string]Record{System: {"go-test": {"stub": "buildGoModule"}}},
+		Checks:    map[string]map[string]Record{System: {"go-test": {"stub": "buildGoModule", "manxPins": []any{fetch(pins[2])}}}},
 		DevShells: map[string]map[string]Record{System: {"default": {"stub": "mkShell", "packages": []any{map[string]any{"stub": "package", "name": "go"}}}}},
 	}
 	want := Expect{
-		Pins:     map[string][]string{"kernel": {"linux"}, "ovmf": {"edk2"}, "userland": nil},
-		Kernel:   Recipe{Package: "kernel", Scripts: []string{"kernel/configure.sh", "kernel/build.sh"}, Fragments: []string{"00-a.fragment"}, Outputs: []string{"bzImage"}},
-		Firmware: []Recipe{{Package: "ovmf", Scripts: []string{"firmware/edk2/build.sh"}, Env: map[string]string{"MANX_DSC": "X.dsc"}, Outputs: []string{"OVMF.fd"}}},
-		Go:       map[string]string{"userland": "go run mage.go build:initramfs"},
-		Checks:   []string{"go-test"},
-		DevShell: []string{"go"},
+		Pins:      map[string][]string{"kernel": {"linux"}, "ovmf": {"edk2"}, "userland": nil},
+		CheckPins: map[string][]string{"go-test": {"ref"}},
+		Kernel:    Recipe{Package: "kernel", Scripts: []string{"kernel/configure.sh", "kernel/build.sh"}, Fragments: []string{"00-a.fragment"}, Outputs: []string{"bzImage"}},
+		Firmware:  []Recipe{{Package: "ovmf", Scripts: []string{"firmware/edk2/build.sh"}, Env: map[string]string{"MANX_DSC": "X.dsc"}, Outputs: []string{"OVMF.fd"}}},
+		Go:        map[string]string{"userland": "go run mage.go build:initramfs"},
+		Checks:    []string{"go-test"},
+		DevShell:  []string{"go"},
 	}
 	return f, pins, want
 }
@@ -76,6 +78,15 @@ func TestVerifyFindsMistakes(t *testing.T) {
 		{name: "unused pin", edit: func(_ *Flake, pins *[]Pin, _ *Expect) {
 			*pins = append(*pins, Pin{Name: "extra", Path: "pool/e", SHA256: strings.Repeat("d", 64)})
 		}, wantErr: "pin extra (pins.json) is fetched by no package"},
+		{name: "test pin fetched by no check", edit: func(f *Flake, _ *[]Pin, w *Expect) {
+			delete(f.Checks[System]["go-test"], "manxPins")
+			w.CheckPins = nil
+		}, wantErr: "pin ref (pins.json) is fetched by no package and no check"},
+		{name: "check fetches the wrong pin", edit: func(_ *Flake, _ *[]Pin, w *Expect) { w.CheckPins["go-test"] = []string{"edk2"} },
+			wantErr: `checks.go-test: fetches pins ["ref"], want ["edk2"]`},
+		{name: "check fetches a wrong sha256", edit: func(f *Flake, _ *[]Pin, _ *Expect) {
+			f.Checks[System]["go-test"]["manxPins"].([]any)[0].(map[string]any)["sha256"] = strings.Repeat("f", 64)
+		}, wantErr: "checks.go-test: fetchurl"},
 		{name: "pin on the wrong package", edit: func(_ *Flake, _ *[]Pin, w *Expect) { w.Pins["ovmf"] = []string{"linux"} },
 			wantErr: `ovmf: fetches pins ["edk2"], want ["linux"]`},
 		{name: "missing package", edit: func(f *Flake, _ *[]Pin, _ *Expect) { delete(f.Packages[System], "userland") },

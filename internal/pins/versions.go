@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"manx/internal/stage"
 )
 
 // VersionsFile is the generated document at the repository root.
@@ -73,4 +76,40 @@ func CheckVersionsFile(path string, in Inputs) error {
 		return fmt.Errorf("%s is stale: run `go run mage.go versions` and commit the result", path)
 	}
 	return nil
+}
+
+// versionsInputs reads the inputs of root's VERSIONS.md.
+func versionsInputs(root string, toolchain []string) (Inputs, error) {
+	pl, err := Load(filepath.Join(root, File))
+	if err != nil {
+		return Inputs{}, err
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return Inputs{}, err
+	}
+	return Inputs{Pins: pl, GoMod: gomod, Toolchain: toolchain}, nil
+}
+
+// WriteVersionsMD regenerates root's VERSIONS.md from its pins.json, its
+// go.mod and the build container's package list.
+func WriteVersionsMD(root string, toolchain []string) error {
+	in, err := versionsInputs(root, toolchain)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := RenderVersions(&b, in); err != nil {
+		return err
+	}
+	return stage.WriteFileAtomic(filepath.Join(root, VersionsFile), b.Bytes(), 0o644)
+}
+
+// CheckVersionsMD fails when root's VERSIONS.md is stale.
+func CheckVersionsMD(root string, toolchain []string) error {
+	in, err := versionsInputs(root, toolchain)
+	if err != nil {
+		return err
+	}
+	return CheckVersionsFile(filepath.Join(root, VersionsFile), in)
 }

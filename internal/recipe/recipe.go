@@ -107,6 +107,9 @@ func (s Stage) WorkDir(e Env) string { return filepath.Join(e.BuildDir, "work", 
 
 // Run builds the stage unless its outputs are fresh, and describes them.
 func (s Stage) Run(ctx context.Context, e Env, prepare func(workDir string) error) ([]Artefact, error) {
+	if s.OutDir == "" {
+		return nil, fmt.Errorf("stage %s: no output directory", s.Name)
+	}
 	out := filepath.Join(e.BuildDir, s.OutDir)
 	key, err := s.Key(e)
 	if err != nil {

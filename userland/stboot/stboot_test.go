@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"manx/ospkg"
-	"manx/uki/sign"
+	"manx/sign"
 )
 
 var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

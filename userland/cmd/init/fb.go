@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"manx/userland/cat"
+	"manx/userland/mascot"
 )
 
 // Framebuffer ioctls and constants from <linux/fb.h>.
@@ -244,7 +244,7 @@ func drawCat() (fbInfo, error) {
 		return fi, fmt.Errorf("mapping %s: %w", fbDevice, err)
 	}
 	defer unix.Munmap(mem)
-	if err := writeImage(memWriter(mem), fi, cat.Render(int(fi.xres), int(fi.yres))); err != nil {
+	if err := writeImage(memWriter(mem), fi, mascot.Render(int(fi.xres), int(fi.yres))); err != nil {
 		return fi, err
 	}
 	if err := unix.Msync(mem, unix.MS_SYNC); err != nil && !errors.Is(err, unix.EINVAL) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"manx/userland/cat"
+	"manx/userland/mascot"
 )
 
 // Pixel formats seen on QEMU: std VGA / bochs / virtio-gpu XRGB8888, and
@@ -188,15 +188,15 @@ func TestWriteImage(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := make(memFB, tc.fi.smemLen)
-			if err := writeImage(m, tc.fi, cat.Render(int(tc.fi.xres), int(tc.fi.yres))); err != nil {
+			if err := writeImage(m, tc.fi, mascot.Render(int(tc.fi.xres), int(tc.fi.yres))); err != nil {
 				t.Fatal(err)
 			}
-			if res := cat.Compare(readBack(m, tc.fi)); !res.OK() {
-				t.Errorf("cat.Compare(framebuffer) = %v, want the cat", res)
+			if res := mascot.Compare(readBack(m, tc.fi)); !res.OK() {
+				t.Errorf("mascot.Compare(framebuffer) = %v, want the cat", res)
 			}
 		})
 	}
-	if err := writeImage(make(memFB, 1<<20), sized(xrgb8888, 10, 10), cat.Render(11, 10)); err == nil {
+	if err := writeImage(make(memFB, 1<<20), sized(xrgb8888, 10, 10), mascot.Render(11, 10)); err == nil {
 		t.Errorf("writeImage(wrong size) error = nil, want error")
 	}
 }

@@ -1,0 +1,154 @@
+package catalog
+
+import "fmt"
+
+// Pin sets.
+var (
+	pinsEDK2   = []string{"edk2"}
+	pinsLinux  = []string{"linux"}
+	pinsUKI    = []string{"linux", "systemd-boot-efi"}
+	pinsSNP    = []string{"edk2", "linux"}
+	keysStores = map[string][]Key{
+		"blank":  nil,
+		"ms":     {KeyPK, KeyKEK},
+		"custom": {KeyPK, KeyKEK, KeyDB},
+	}
+)
+
+// Firmware: one recipe stage per OVMF variant (manx/firmware/edk2), each
+// writing its files into one directory.
+var (
+	OVMFPflashCode = Artefact{Name: "ovmf-pflash-code", Path: "firmware/ovmf-pflash/OVMF_CODE.fd", Group: GroupFirmware, Stage: "ovmf-pflash", Pins: pinsEDK2, Published: true}
+	OVMFPflashVars = Artefact{Name: "ovmf-pflash-vars", Path: "firmware/ovmf-pflash/OVMF_VARS.fd", Group: GroupFirmware, Stage: "ovmf-pflash", Pins: pinsEDK2, Published: true}
+	OVMFPVVars     = Artefact{Name: "ovmf-pvvars", Path: "firmware/ovmf-pvvars/OVMF.fd", Group: GroupFirmware, Stage: "ovmf-pvvars", Pins: pinsEDK2, Published: true}
+	OVMFAmdSev     = Artefact{Name: "ovmf-amdsev", Path: "firmware/ovmf-amdsev/OVMF.fd", Group: GroupFirmware, Stage: "ovmf-amdsev", Pins: pinsEDK2, Published: true}
+)
+
+// Kernel and userland.
+var (
+	Kernel       = Artefact{Name: "kernel", Path: "kernel/bzImage", Group: GroupKernel, Stage: "kernel", Pins: pinsLinux, Published: true}
+	KernelConfig = Artefact{Name: "kernel-config", Path: "kernel/config", Group: GroupKernel, Stage: "kernel", Pins: pinsLinux}
+	Initramfs    = Artefact{Name: "initramfs", Path: "userland/initramfs.cpio.gz", Group: GroupInitramfs, Published: true}
+)
+
+// The Secure Boot chain: UKIs on systemd-stub and the db-signed kernel
+// (kexec_file_load under lockdown).
+var (
+	UKI          = Artefact{Name: "uki", Path: "uki/manx.efi", Group: GroupUKI, Pins: pinsUKI, Published: true}
+	UKISigned    = Artefact{Name: "uki-signed", Path: "uki/manx.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: []Key{KeyDB}, Published: true}
+	KernelSigned = Artefact{Name: "kernel-signed", Path: "kernel/bzImage.signed", Group: GroupUKI, Pins: pinsLinux, Keys: []Key{KeyDB}, Published: true}
+	// UKITampered is UKISigned with one byte of .linux flipped: the
+	// refusal fixture of the uki,sb-pass,tampered profile.
+	UKITampered = Artefact{Name: "uki-tampered", Path: "uki/manx.tampered.efi", Group: GroupUKI, Pins: pinsUKI, Keys: []Key{KeyDB}}
+)
+
+// stboot: the signed OS package, the stboot initramfs variants and UKIs.
+var (
+	Ospkg           = Artefact{Name: "ospkg", Path: "ospkg/manx.zip", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB}, Published: true}
+	OspkgDescriptor = Artefact{Name: "ospkg-descriptor", Path: "ospkg/manx.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB, KeyOSPkgSigner}, Published: true}
+	// OspkgUntrusted is signed only by a signer outside the stboot trust
+	// root (manx/ospkg/ospkgtest's public-seed key).
+	OspkgUntrusted = Artefact{Name: "ospkg-descriptor-untrusted", Path: "ospkg/manx-untrusted.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB}}
+	// OspkgOneOfTwo carries two signatures, one valid (the stboot signer)
+	// and one untrusted: one valid signature where a policy wants two.
+	OspkgOneOfTwo = Artefact{Name: "ospkg-descriptor-one-of-two", Path: "ospkg/manx-one-of-two.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB, KeyOSPkgSigner}}
+	// StbootInitramfs is the stboot initramfs: host.json (threshold 1)
+	// and the stboot root certificate.
+	StbootInitramfs = Artefact{Name: "stboot-initramfs", Path: "stboot/initramfs.cpio.gz", Group: GroupStboot, Keys: []Key{KeyOSPkgRoot}}
+	// StbootInitramfsThreshold2 differs only in host.json's
+	// signature_threshold, 2.
+	StbootInitramfsThreshold2 = Artefact{Name: "stboot-initramfs-threshold2", Path: "stboot/initramfs-threshold2.cpio.gz", Group: GroupStboot, Keys: []Key{KeyOSPkgRoot}}
+	StbootUKI                 = Artefact{Name: "uki-stboot", Path: "uki/stboot.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyOSPkgRoot}, Published: true}
+	StbootUKISigned           = Artefact{Name: "uki-stboot-signed", Path: "uki/stboot.signed.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyOSPkgRoot, KeyDB}, Published: true}
+)
+
+// SNPMeasurements is the SEV-SNP launch measurement table (vCPUs x types).
+var SNPMeasurements = Artefact{Name: "snp-measurements", Path: "measure/snp.json", Group: GroupMeasure, Pins: pinsSNP, Published: true}
+
+// Variable stores: three kinds (blank, ms, custom) in two forms (raw .fd,
+// QEMU uefi-vars .json). The file names are manx/firmware/varstore's
+// FileName; a test keeps the two equal.
+var varStores = func() []Artefact {
+	var out []Artefact
+	for _, kind := range []string{"blank", "ms", "custom"} {
+		for _, form := range []string{"fd", "json"} {
+			out = append(out, Artefact{
+				Name: "varstore-" + kind + "-" + form, Path: "varstore/" + varStoreFile(kind, form),
+				Group: GroupVarStore, Keys: keysStores[kind], Published: true,
+			})
+		}
+	}
+	return out
+}()
+
+// varStoreFile is "OVMF_VARS_<KIND>.<form>".
+func varStoreFile(kind, form string) string {
+	up := []byte(kind)
+	for i, c := range up {
+		if 'a' <= c && c <= 'z' {
+			up[i] = c - 'a' + 'A'
+		}
+	}
+	return "OVMF_VARS_" + string(up) + "." + form
+}
+
+// VarStore returns the store of kind (blank, ms, custom) in form (fd, json).
+func VarStore(kind, form string) (Artefact, error) {
+	return Find("varstore-" + kind + "-" + form)
+}
+
+// All lists every artefact of the x86_64 build.
+func All() []Artefact {
+	out := []Artefact{OVMFPflashCode, OVMFPflashVars, OVMFPVVars, OVMFAmdSev}
+	out = append(out, varStores...)
+	return append(out,
+		Kernel, KernelConfig, Initramfs,
+		UKI, KernelSigned, UKISigned, UKITampered,
+		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo,
+		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
+		SNPMeasurements,
+	)
+}
+
+// Published lists the artefacts hashes/x86_64.json records.
+func Published() []Artefact {
+	var out []Artefact
+	for _, a := range All() {
+		if a.Published {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// InGroup lists the artefacts group g builds.
+func InGroup(g Group) []Artefact {
+	var out []Artefact
+	for _, a := range All() {
+		if a.Group == g {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// OfStage lists the artefacts the recipe stage named stage writes.
+func OfStage(stage string) []Artefact {
+	var out []Artefact
+	for _, a := range All() {
+		if a.Stage == stage {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Find returns the artefact called name.
+func Find(name string) (Artefact, error) {
+	for _, a := range All() {
+		if a.Name == name {
+			return a, nil
+		}
+	}
+	return Artefact{}, fmt.Errorf("no artefact %q in the catalogue", name)
+}

@@ -1,0 +1,70 @@
+package osserver
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"manx/catalog"
+	"manx/deploy/profile"
+	"manx/internal/stage"
+)
+
+// What the server calls the OS package's files. The descriptor's
+// os_pkg_url (PackageName) is relative to the descriptor.
+const (
+	DescriptorName = "manx.json"
+	PackageName    = "manx.zip"
+)
+
+// Scenario is what a stboot profile's server serves and how it misbehaves.
+type Scenario struct {
+	Descriptor catalog.Artefact // served as /manx.json, next to catalog.Ospkg as /manx.zip
+	Faults     Faults
+}
+
+// Scenarios are the servers of the stboot profiles, by profile.Serve*.
+var Scenarios = map[string]Scenario{
+	profile.ServeOK:        {Descriptor: catalog.OspkgDescriptor},
+	profile.ServeZipFlip:   {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + PackageName: {Flip: true}}}},
+	profile.ServeUntrusted: {Descriptor: catalog.OspkgUntrusted},
+	profile.ServeOneOfTwo:  {Descriptor: catalog.OspkgOneOfTwo},
+	profile.ServeRetry:     {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + DescriptorName: {Times: 2, Status: 503}}}},
+	profile.ServeDown:      {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Down: true}},
+}
+
+// ServeScenario serves the built OS package of buildDir under the named
+// scenario on 127.0.0.1:port until stop is called.
+func ServeScenario(buildDir string, port int, name string, log *slog.Logger) (stop func(), err error) {
+	sc, ok := Scenarios[name]
+	if !ok {
+		return nil, fmt.Errorf("no OS package server scenario %q", name)
+	}
+	dir, err := os.MkdirTemp("", "manx-ospkg-")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		src  catalog.Artefact
+		name string
+	}{{catalog.Ospkg, PackageName}, {sc.Descriptor, DescriptorName}} {
+		if err := stage.CopyFileAtomic(f.src.In(buildDir), filepath.Join(dir, f.name), 0o644); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("OS package server scenario %s: %w", name, err)
+		}
+	}
+	log = log.With("scenario", name)
+	srv, err := StartAddr(fmt.Sprintf("127.0.0.1:%d", port), dir, sc.Faults, log)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("OS package server on port %d (MANX_OSPKG_PORT): %w", port, err)
+	}
+	return func() {
+		if err := srv.Close(); err != nil {
+			log.Warn("Stopping the OS package server", "err", err)
+		}
+		log.Info("OS package server stopped", "requests", len(srv.Requests()))
+		os.RemoveAll(dir)
+	}, nil
+}

@@ -1,0 +1,213 @@
+// Package vm turns a boot profile and a build directory into a running VM:
+// which artefact groups the profile needs (so the pipeline builds them
+// first), the QEMU inputs resolved from the artefact catalogue, the per-VM
+// state (a private copy of the var store, the ESP disk image), what the VM
+// talks to on the host (the stboot OS package server) and the screen check.
+// It builds nothing: every file it reads must already be in the build
+// directory.
+package vm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"manx/catalog"
+	"manx/deploy/osserver"
+	"manx/deploy/profile"
+	"manx/deploy/qemu"
+	"manx/deploy/run"
+	"manx/internal/buildenv"
+	"manx/internal/esp"
+	"manx/internal/stage"
+	"manx/userland/mascot"
+)
+
+// Config is where a VM's inputs are and where its logs go.
+type Config struct {
+	BuildDir  string
+	CacheDir  string // the KVM probe's answer is cached here
+	LogDir    string
+	Epoch     time.Time // timestamps of the ESP image
+	OspkgPort int       // the stboot OS package server's port
+	Log       *slog.Logger
+}
+
+// FromEnv is the Config of a build environment.
+func FromEnv(e *buildenv.Env, log *slog.Logger) Config {
+	return Config{BuildDir: e.BuildDir, CacheDir: e.CacheDir, LogDir: e.LogDir, Epoch: e.Epoch, OspkgPort: e.OspkgPort, Log: log}
+}
+
+// Groups lists the artefact groups profile p boots from.
+func Groups(p profile.Profile) []catalog.Group {
+	gs := []catalog.Group{catalog.GroupKernel}
+	if p.Initramfs {
+		gs = append(gs, catalog.GroupInitramfs)
+	}
+	if p.Firmware == profile.FirmwarePflash || p.Firmware == profile.FirmwarePVVars || p.Firmware == profile.FirmwareAmdSev {
+		gs = append(gs, catalog.GroupFirmware)
+	}
+	if p.VarStore != "" {
+		gs = append(gs, catalog.GroupVarStore)
+	}
+	for _, a := range []string{p.UKI, p.InitramfsFile} {
+		if art, err := catalog.Find(a); err == nil && a != "" {
+			gs = append(gs, art.Group)
+		}
+	}
+	if p.Serve != "" {
+		gs = append(gs, catalog.GroupStboot)
+	}
+	return gs
+}
+
+// Inputs resolves what p boots from the build directory.
+func Inputs(c Config, p profile.Profile) (qemu.Inputs, error) {
+	in := qemu.Inputs{Kernel: catalog.Kernel.In(c.BuildDir)}
+	if p.Initramfs {
+		art := catalog.Initramfs
+		if p.InitramfsFile != "" {
+			var err error
+			if art, err = catalog.Find(p.InitramfsFile); err != nil {
+				return in, fmt.Errorf("profile %s: %w", p.ID, err)
+			}
+		}
+		in.Initramfs = art.In(c.BuildDir)
+	}
+	if p.Boot == profile.BootESP {
+		art, err := catalog.Find(p.UKI)
+		if err != nil {
+			return in, fmt.Errorf("profile %s: %w", p.ID, err)
+		}
+		in.ESP = art.In(c.BuildDir) // Prepare turns it into a disk
+	}
+	vars := func(form string) (string, error) {
+		art, err := catalog.VarStore(p.VarStore, form)
+		if err != nil {
+			return "", fmt.Errorf("profile %s: %w", p.ID, err)
+		}
+		return art.In(c.BuildDir), nil
+	}
+	var err error
+	switch p.Firmware {
+	case profile.FirmwarePflash:
+		in.Code = catalog.OVMFPflashCode.In(c.BuildDir)
+		in.Vars, err = vars("fd")
+	case profile.FirmwarePVVars:
+		in.Code = catalog.OVMFPVVars.In(c.BuildDir)
+		in.Vars, err = vars("json")
+	case profile.FirmwareDebian:
+		in.Code = DebianSecbootCode
+		in.Vars, err = vars("fd")
+	case profile.FirmwareAmdSev:
+		in.Code = catalog.OVMFAmdSev.In(c.BuildDir)
+		in.SNPMeasurement, err = expectedMeasurement(c.BuildDir)
+	}
+	if err != nil {
+		return in, err
+	}
+	for _, f := range []string{in.Kernel, in.Initramfs, in.ESP, in.Code, in.Vars} {
+		if _, err := os.Stat(f); f != "" && err != nil {
+			return in, fmt.Errorf("profile %s boots %s, which is not built (go run mage.go deploy:check %q builds it): %w", p.ID, f, p.ID, err)
+		}
+	}
+	return in, nil
+}
+
+// DebianSecbootCode is Debian's own Secure Boot OVMF (package ovmf), the
+// independent oracle for our variable stores and signatures.
+const DebianSecbootCode = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+
+// Options are the run options of VMs under c.
+func Options(ctx context.Context, c Config) run.Options {
+	return run.Options{
+		Accel:   run.Accel(ctx, catalog.Kernel.In(c.BuildDir), c.CacheDir, c.Log),
+		LogDir:  c.LogDir,
+		Screen:  ScreenHasMascot,
+		Log:     c.Log,
+		Prepare: c.prepare,
+		Serve: func(p profile.Profile) (func(), error) {
+			if p.Serve == "" {
+				return func() {}, nil
+			}
+			return osserver.ServeScenario(c.BuildDir, c.OspkgPort, p.Serve, c.Log.With("profile", p.ID))
+		},
+	}
+}
+
+// prepare gives each VM its own copy of its var store (firmware and QEMU
+// write to it) and turns the UKI into an ESP disk image.
+func (c Config) prepare(dir string, in *qemu.Inputs) error {
+	if in.Vars != "" {
+		dst := filepath.Join(dir, filepath.Base(in.Vars))
+		if err := stage.CopyFileAtomic(in.Vars, dst, 0o644); err != nil {
+			return err
+		}
+		in.Vars = dst
+	}
+	if in.ESP != "" {
+		efi, err := os.ReadFile(in.ESP)
+		if err != nil {
+			return err
+		}
+		img, err := esp.Build(map[string][]byte{"EFI/BOOT/BOOTX64.EFI": efi}, c.Epoch, esp.Options{})
+		if err != nil {
+			return fmt.Errorf("building the ESP: %w", err)
+		}
+		in.ESP = filepath.Join(dir, "esp.img")
+		if err := os.WriteFile(in.ESP, img, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScreenHasMascot is the screen check of graphical profiles: Manx's cat.
+func ScreenHasMascot(ppm []byte) error {
+	img, err := mascot.DecodePPM(ppm)
+	if err != nil {
+		return err
+	}
+	if r := mascot.Compare(img); !r.OK() {
+		return errors.New(r.String())
+	}
+	return nil
+}
+
+// Check boots p headless from c's build directory and asserts its outcome.
+// An SEV-SNP profile on a host without SNP returns an error wrapping
+// ErrNoSNP that names the expected measurement.
+func Check(ctx context.Context, c Config, p profile.Profile) (run.Result, error) {
+	in, err := Inputs(c, p)
+	if err != nil {
+		return run.Result{Profile: p.ID}, err
+	}
+	o := Options(ctx, c)
+	if p.SNP != nil {
+		if !SNPHost() {
+			return run.Result{Profile: p.ID}, refuseSNP(in.SNPMeasurement, p)
+		}
+		o.Accel = "kvm"
+	}
+	return run.Check(ctx, p, in, o)
+}
+
+// Interactive boots p for a person at this terminal.
+func Interactive(ctx context.Context, c Config, p profile.Profile) error {
+	in, err := Inputs(c, p)
+	if err != nil {
+		return err
+	}
+	o := Options(ctx, c)
+	if p.SNP != nil {
+		if !SNPHost() {
+			return refuseSNP(in.SNPMeasurement, p)
+		}
+		o.Accel = "kvm"
+	}
+	return run.Interactive(ctx, p, in, o)
+}

@@ -1,0 +1,112 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"manx/catalog"
+	"manx/kernel"
+	"manx/sign/authenticode"
+	"manx/uki"
+	"manx/uki/ukitest"
+)
+
+// ukis builds the unsigned UKI (reproducible), the db-signed kernel (for
+// kexec under lockdown), the signed UKI and the tampered copy (one byte of
+// .linux flipped, for the refusal checks).
+//
+// Each output is written as soon as it exists: a build that cannot sign
+// one input (a replayed signature log that lacks it, because it differs
+// from the published one) still leaves the others to compare.
+func (p *Pipeline) ukis(ctx context.Context) error {
+	if err := p.Build(ctx, catalog.GroupKernel, catalog.GroupInitramfs); err != nil {
+		return err
+	}
+	unsigned, err := p.assembleUKI(ctx, catalog.Initramfs, uki.Cmdline)
+	if err != nil {
+		return err
+	}
+	if err := p.write(output{catalog.UKI, unsigned}); err != nil {
+		return err
+	}
+	if err := p.signedKernel(); err != nil {
+		return err
+	}
+	ks, err := p.Keys()
+	if err != nil {
+		return err
+	}
+	signed, err := authenticode.SignPE(unsigned, ks.DB)
+	if err != nil {
+		return fmt.Errorf("signing the UKI: %w", err)
+	}
+	tampered, err := ukitest.FlipInSection(signed, ".linux")
+	if err != nil {
+		return err
+	}
+	return p.write(output{catalog.UKISigned, signed}, output{catalog.UKITampered, tampered})
+}
+
+// signedKernel writes catalog.KernelSigned, the kernel signed with db,
+// which kexec_file_load accepts under lockdown. The kernel must be built.
+func (p *Pipeline) signedKernel() error {
+	ks, err := p.Keys()
+	if err != nil {
+		return err
+	}
+	kb, err := p.read(catalog.Kernel)
+	if err != nil {
+		return err
+	}
+	signed, err := authenticode.SignPE(kb, ks.DB)
+	if err != nil {
+		return fmt.Errorf("signing the kernel with db: %w", err)
+	}
+	return p.write(output{catalog.KernelSigned, signed})
+}
+
+// assembleUKI assembles an unsigned UKI of the built kernel and the given
+// initramfs artefact under Manx's UKI profile (uki.Profile).
+func (p *Pipeline) assembleUKI(ctx context.Context, initrd catalog.Artefact, cmdline string) ([]byte, error) {
+	stub, err := p.stub(ctx)
+	if err != nil {
+		return nil, err
+	}
+	linux, err := p.read(catalog.Kernel)
+	if err != nil {
+		return nil, err
+	}
+	ib, err := p.read(initrd)
+	if err != nil {
+		return nil, err
+	}
+	kp, err := p.Pins.Get(kernel.PinName)
+	if err != nil {
+		return nil, err
+	}
+	prof := uki.Profile{Stub: stub, Version: p.Env.Version, Uname: kp.Version, Cmdline: cmdline, Time: p.Env.Epoch}
+	return prof.Assemble(linux, ib)
+}
+
+// stub returns systemd-stub from the pinned systemd-boot-efi package.
+func (p *Pipeline) stub(ctx context.Context) ([]byte, error) {
+	pin, err := p.Pins.Get(uki.StubPin)
+	if err != nil {
+		return nil, err
+	}
+	path, err := p.Fetch.Get(ctx, pin)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	stub, err := uki.StubFromDeb(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return stub, nil
+}

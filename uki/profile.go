@@ -1,0 +1,65 @@
+package uki
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"manx/internal/deb"
+)
+
+// Manx's UKI profile: what goes into every UKI Manx builds besides the kernel
+// and initramfs. The orchestrator (manx/pipeline) and the Nix flake's tool
+// (cmd/manx-uki) both assemble through Profile, so the two cannot drift.
+const (
+	// StubPin is the pins.json entry of the systemd-boot-efi package that
+	// carries the stub.
+	StubPin = "systemd-boot-efi"
+	// StubPath is systemd-stub inside that package.
+	StubPath = "usr/lib/systemd/boot/efi/linuxx64.efi.stub"
+
+	// Cmdline is the main UKI's signed command line: serial last (the
+	// userland's console), lockdown on so kexec_file_load demands a
+	// db-signed kernel.
+	Cmdline = "console=tty0 console=ttyS0 panic=-1 vt.global_cursor_default=0 lockdown=integrity"
+	// StbootCmdline is the stboot UKI's signed command line: lockdown on,
+	// so kexec_file_load accepts only a kernel signed with a db key.
+	StbootCmdline = "console=ttyS0 panic=-1 manx.stboot=1 lockdown=integrity"
+)
+
+// OSRelease is the .osrel text of a Manx UKI of the given version.
+func OSRelease(version string) string {
+	return fmt.Sprintf("NAME=\"Manx\"\nID=manx\nVERSION_ID=%s\nPRETTY_NAME=\"Manx %s\"\n", version, version)
+}
+
+// StubFromDeb extracts systemd-stub (StubPath) from the systemd-boot-efi
+// package read from r.
+func StubFromDeb(r io.Reader) ([]byte, error) {
+	files, err := deb.Extract(r, StubPath)
+	if err != nil {
+		return nil, fmt.Errorf("extracting systemd-stub: %w", err)
+	}
+	return files[StubPath], nil
+}
+
+// Profile is one Manx UKI: the stub, the Manx version and kernel release it
+// names, its command line and build time.
+type Profile struct {
+	Stub    []byte
+	Version string // Manx version (.osrel VERSION_ID)
+	Uname   string // kernel release (.uname): the linux pin's version
+	Cmdline string
+	Time    time.Time // SOURCE_DATE_EPOCH
+}
+
+// Assemble builds the unsigned UKI of linux and initrd under p.
+func (p Profile) Assemble(linux, initrd []byte) ([]byte, error) {
+	b, err := Assemble(Spec{
+		Stub: p.Stub, Linux: linux, Initrd: initrd, Cmdline: p.Cmdline,
+		OSRelease: OSRelease(p.Version), Uname: p.Uname, Time: p.Time,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assembling the UKI: %w", err)
+	}
+	return b, nil
+}
