@@ -14,7 +14,6 @@ import (
 	"manx/ospkg"
 	"manx/ospkg/ospkgtest"
 	"manx/sign"
-	"manx/sign/authenticode"
 	"manx/uki"
 	"manx/userland/initramfs"
 )
@@ -183,13 +182,9 @@ func (p *Pipeline) stbootUKIs(ctx context.Context) error {
 	if err := p.write(output{catalog.StbootUKI, unsigned}); err != nil {
 		return err
 	}
-	ks, err := p.Keys()
+	signed, err := p.signDB(unsigned, "the stboot UKI")
 	if err != nil {
 		return err
-	}
-	signed, err := authenticode.SignPE(unsigned, ks.DB)
-	if err != nil {
-		return fmt.Errorf("signing the stboot UKI: %w", err)
 	}
 	return p.write(output{catalog.StbootUKISigned, signed})
 }

@@ -33,13 +33,9 @@ func (p *Pipeline) ukis(ctx context.Context) error {
 	if err := p.signedKernel(); err != nil {
 		return err
 	}
-	ks, err := p.Keys()
+	signed, err := p.signDB(unsigned, "the UKI")
 	if err != nil {
 		return err
-	}
-	signed, err := authenticode.SignPE(unsigned, ks.DB)
-	if err != nil {
-		return fmt.Errorf("signing the UKI: %w", err)
 	}
 	tampered, err := ukitest.FlipInSection(signed, ".linux")
 	if err != nil {
@@ -51,19 +47,28 @@ func (p *Pipeline) ukis(ctx context.Context) error {
 // signedKernel writes catalog.KernelSigned, the kernel signed with db,
 // which kexec_file_load accepts under lockdown. The kernel must be built.
 func (p *Pipeline) signedKernel() error {
-	ks, err := p.Keys()
-	if err != nil {
-		return err
-	}
 	kb, err := p.read(catalog.Kernel)
 	if err != nil {
 		return err
 	}
-	signed, err := authenticode.SignPE(kb, ks.DB)
+	signed, err := p.signDB(kb, "the kernel")
 	if err != nil {
-		return fmt.Errorf("signing the kernel with db: %w", err)
+		return err
 	}
 	return p.write(output{catalog.KernelSigned, signed})
+}
+
+// signDB signs a PE image (what names it in errors) with the db key.
+func (p *Pipeline) signDB(pe []byte, what string) ([]byte, error) {
+	ks, err := p.Keys()
+	if err != nil {
+		return nil, err
+	}
+	signed, err := authenticode.SignPE(pe, ks.DB)
+	if err != nil {
+		return nil, fmt.Errorf("signing %s with db: %w", what, err)
+	}
+	return signed, nil
 }
 
 // assembleUKI assembles an unsigned UKI of the built kernel and the given
