@@ -6,8 +6,8 @@ import (
 	"manx/catalog"
 )
 
-// stboot's serial lines (package manx/userland/stboot prints them; a test in
-// internal/app checks the two stay equal).
+// stboot's serial lines (package manx/userland/stboot prints them;
+// TestStbootMarkers in pipeline/stboot_test.go checks the two stay equal).
 const (
 	MarkerStbootFetched  = "stboot: fetched"
 	MarkerStbootVerified = "stboot: verified"

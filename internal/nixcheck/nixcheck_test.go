@@ -16,7 +16,7 @@ import (
 // root is the repository root, relative to this package.
 var root = filepath.Join("..", "..")
 
-// stubPin is the systemd-boot-efi pin (internal/app's stubPin).
+// stubPin is the systemd-boot-efi pin (uki.StubPin).
 const stubPin = "systemd-boot-efi"
 
 // expect describes, from the Go side of Manx, what the flake must build.

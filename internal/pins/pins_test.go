@@ -52,8 +52,8 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// TestRepositoryPins checks the real pin list (internal/app TestVersionsFresh
-// checks that VERSIONS.md is fresh).
+// TestRepositoryPins checks the real pin list (TestVersionsFresh in
+// checks/checks_test.go checks that VERSIONS.md is fresh).
 func TestRepositoryPins(t *testing.T) {
 	root := filepath.Join("..", "..")
 	if _, err := Load(filepath.Join(root, File)); err != nil {

@@ -219,7 +219,7 @@ func waitForFB(limit time.Duration) bool {
 }
 
 // drawCat draws the picture full-screen on /dev/fb0 (placement rule in
-// package manx/userland/cat).
+// package manx/userland/mascot).
 func drawCat() (fbInfo, error) {
 	f, err := os.OpenFile(fbDevice, os.O_RDWR, 0)
 	if err != nil {
