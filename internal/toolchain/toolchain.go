@@ -1,9 +1,10 @@
 // Package toolchain runs Manx's build steps in a fixed environment: inside a
-// Debian bookworm container made with debootstrap (the default), or on the
-// host; or, with the nix backend, builds the flake's outputs with `nix build`
-// inside Podman. Every backend runs the same bash script with the same environment
-// (LC_ALL=C, TZ=UTC, umask 022, SOURCE_DATE_EPOCH) and the same variables
-// naming its directories, so the recipes do not know where they run.
+// Debian bookworm container made with debootstrap from exactly the .debs
+// locked in debian.lock.json (the default), or on the host; or, with the nix
+// backend, builds the flake's outputs with `nix build` inside Podman. Every
+// backend runs the same bash script with the same environment (LC_ALL=C,
+// TZ=UTC, umask 022, SOURCE_DATE_EPOCH) and the same variables naming its
+// directories, so the recipes do not know where they run.
 package toolchain
 
 import (
@@ -60,7 +61,11 @@ type Options struct {
 func New(name string, o Options) (Backend, error) {
 	switch name {
 	case "debian":
-		return newDebian(o), nil
+		d, err := newDebian(o)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	case "host":
 		o.Log.Warn("Using the host toolchain: artefact hashes may differ from the published ones (set MANX_TOOLCHAIN=debian for reproducible builds)")
 		return &host{opts: o}, nil
