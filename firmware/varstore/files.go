@@ -3,10 +3,11 @@ package varstore
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"manx/internal/atomicfile"
 )
 
 // Form is a serialisation of a store.
@@ -43,7 +44,7 @@ func (s *Store) Write(w io.Writer, f Form) error {
 // the same directory, fsynced, renamed over path, directory fsynced. On
 // error path is untouched and the temporary file removed. The file is 0644.
 func (s *Store) WriteFile(path string, f Form) error {
-	return writeFileAtomic(path, func(w io.Writer) error { return s.Write(w, f) })
+	return atomicfile.WriteFunc(path, 0o644, func(w io.Writer) error { return s.Write(w, f) })
 }
 
 // WriteAll builds every Kind from certs and t and writes both forms of each
@@ -69,45 +70,4 @@ func WriteAll(dir string, certs Certs, t time.Time) ([]string, error) {
 		}
 	}
 	return paths, nil
-}
-
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: syncing: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("writing %s: opening directory for sync: %w", path, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("writing %s: syncing directory: %w", path, err)
-	}
-	return nil
 }

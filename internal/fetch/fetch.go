@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"manx/internal/atomicfile"
 	"manx/internal/pins"
 )
 
@@ -106,39 +107,23 @@ func (f *Fetcher) download(ctx context.Context, p pins.Pin, url, dst string) (er
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".partial-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			os.Remove(filepath.Dir(dst)) // only succeeds when empty
-		}
-	}()
 	h := sha256.New()
 	pr := &progress{log: f.Log, name: p.Name, total: p.Size, next: time.Now().Add(5 * time.Second)}
-	n, err := io.Copy(io.MultiWriter(tmp, h, pr), io.LimitReader(resp.Body, p.Size+1))
+	err = atomicfile.WriteFunc(dst, 0o644, func(w io.Writer) error {
+		n, err := io.Copy(io.MultiWriter(w, h, pr), io.LimitReader(resp.Body, p.Size+1))
+		if err != nil {
+			return fmt.Errorf("reading body after %d bytes: %w", n, err)
+		}
+		if n != p.Size {
+			return fmt.Errorf("size %d, want %d (truncated or wrong file)", n, p.Size)
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != p.SHA256 {
+			return fmt.Errorf("%w: want %s, got %s", ErrDigest, p.SHA256, got)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("reading body after %d bytes: %w", n, err)
-	}
-	if n != p.Size {
-		return fmt.Errorf("size %d, want %d (truncated or wrong file)", n, p.Size)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != p.SHA256 {
-		return fmt.Errorf("%w: want %s, got %s", ErrDigest, p.SHA256, got)
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+		os.Remove(filepath.Dir(dst)) // only succeeds when empty
 		return err
 	}
 	f.Log.Info("Verified", "pin", p.Name, "sha256", p.SHA256)

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+
+	"manx/internal/atomicfile"
 )
 
 // Marshal returns the canonical bytes of m: normalised (see Normalize),
@@ -30,47 +30,10 @@ func Marshal(m Manifest) ([]byte, error) {
 // file in the same directory, fsynced, renamed over path, then the directory
 // fsynced. The directory must exist. On error path is untouched and the
 // temporary file is removed. The file is 0644.
-func Write(path string, m Manifest) (err error) {
+func Write(path string, m Manifest) error {
 	b, err := Marshal(m)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: syncing: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("writing %s: opening directory for sync: %w", path, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("writing %s: syncing directory: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, b, 0o644)
 }

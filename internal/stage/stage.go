@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"manx/internal/atomicfile"
 )
 
 const stampName = ".manx-stamp"
@@ -130,42 +132,20 @@ func Done(outDir, key string) error {
 	return WriteFileAtomic(filepath.Join(outDir, stampName), []byte(key+"\n"), 0o644)
 }
 
-// WriteFileAtomic writes via a temporary file in the same directory, fsyncs
-// and renames, so readers never see a half-written file.
-func WriteFileAtomic(path string, data []byte, mode os.FileMode) (err error) {
+// WriteFileAtomic creates path's directory if need be and writes data to
+// path atomically with permissions mode (see manx/internal/atomicfile).
+func WriteFileAtomic(path string, data []byte, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Chmod(mode); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, data, mode)
 }
 
-// CopyFileAtomic copies src to dst atomically.
+// CopyFileAtomic creates dst's directory if need be and copies src to dst
+// atomically with permissions mode (see manx/internal/atomicfile).
 func CopyFileAtomic(src, dst string, mode os.FileMode) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	return WriteFileAtomic(dst, b, mode)
+	return atomicfile.Copy(src, dst, mode)
 }

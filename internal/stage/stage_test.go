@@ -67,18 +67,32 @@ func TestFreshDone(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicLeavesNoTemp(t *testing.T) {
-	d := t.TempDir()
+// TestWriteFileAtomicCreatesDir: the wrappers make the directory that
+// manx/internal/atomicfile expects to exist.
+func TestWriteFileAtomicCreatesDir(t *testing.T) {
+	d := filepath.Join(t.TempDir(), "sub")
 	p := filepath.Join(d, "f")
 	if err := WriteFileAtomic(p, []byte("data"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := os.Stat(p)
-	if st.Mode().Perm() != 0o600 {
-		t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+	q := filepath.Join(d, "more", "g")
+	if err := CopyFileAtomic(p, q, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{p: 0o600, q: 0o644} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s mode = %v, want %v", path, st.Mode().Perm(), want)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "data" {
+			t.Errorf("%s = %q, want \"data\"", path, b)
+		}
 	}
 	ents, _ := os.ReadDir(d)
-	if len(ents) != 1 {
-		t.Errorf("dir has %d entries, want 1 (no temp files)", len(ents))
+	if len(ents) != 2 {
+		t.Errorf("dir has %d entries, want 2 (f and more/; no temp files)", len(ents))
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"manx/internal/atomicfile"
 )
 
 // Role names one key of the hierarchy; its files are <role>.key and <role>.crt.
@@ -69,45 +71,15 @@ func certPEM(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
-// writeNew writes b to dir/name with mode perm without ever replacing an existing
-// file: it writes and syncs a temporary file, then hard-links it to the final name
-// (which fails if that exists) and removes the temporary name.
+// writeNew writes b to dir/name with mode perm without ever replacing an
+// existing file (atomicfile.WriteNew: a complete, synced temporary file is
+// hard-linked to the final name, which fails if that exists). An existing
+// file is reported as ErrExist.
 func writeNew(dir, name string, b []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
+	p := filepath.Join(dir, name)
+	err := atomicfile.WriteNew(p, b, perm)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("writing %s: %w", p, ErrExist)
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := os.Link(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("writing %s: %w", name, ErrExist)
-		}
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
-}
-
-// syncDir makes the directory entries of dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return err
 }

@@ -193,10 +193,7 @@ func (s *Set) write(dir string) error {
 			created = append(created, filepath.Join(dir, f.name))
 		}
 	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	return nil
+	return nil // writeNew synced dir after each file
 }
 
 // Fingerprint returns the hex SHA-256 of a certificate's DER encoding.

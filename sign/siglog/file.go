@@ -11,9 +11,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
-	"manx/internal/stage"
+	"manx/internal/atomicfile"
 	"manx/sign/keys"
 )
 
@@ -170,14 +171,15 @@ func Read(path string) (*Log, error) {
 	return l, nil
 }
 
-// Write writes l to path atomically (temporary file, fsync, rename).
+// Write writes l to path atomically (see manx/internal/atomicfile), creating
+// its directory if need be.
 func Write(path string, l *Log) error {
 	b, err := l.Marshal()
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := stage.WriteFileAtomic(path, b, 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return nil
+	return atomicfile.Write(path, b, 0o644)
 }

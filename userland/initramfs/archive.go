@@ -4,8 +4,6 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/u-root/mkuimage/cpio"
 	"github.com/u-root/mkuimage/uimage/initramfs"
@@ -63,34 +61,4 @@ func writeGzip(w io.Writer, entries []entry) error {
 		return fmt.Errorf("compressing: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes out via a temporary file in the same directory,
-// synced and renamed over out, so out is never half-written.
-func writeFileAtomic(out string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, out)
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -76,30 +74,6 @@ func TestWriteGzip(t *testing.T) {
 	got := readArchive(t, a.Bytes())
 	if diff := cmp.Diff(infos(es), infos(got)); diff != "" {
 		t.Errorf("read back mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "sub", "initramfs.cpio.gz")
-	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, "one"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("boom")
-	err := writeFileAtomic(out, func(w io.Writer) error { io.WriteString(w, "half"); return boom })
-	if !errors.Is(err, boom) {
-		t.Fatalf("writeFileAtomic(failing) = %v, want %v", err, boom)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil || string(b) != "one" {
-		t.Errorf("after a failed write, %s = %q, %v, want \"one\"", out, b, err)
-	}
-	ents, _ := os.ReadDir(filepath.Dir(out))
-	if len(ents) != 1 {
-		t.Errorf("directory has %d entries, want 1 (no temporary files left)", len(ents))
-	}
-	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Errorf("output mode = %v, %v, want 0644", fi.Mode(), err)
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/u-root/mkuimage/cpio"
 	"github.com/u-root/mkuimage/uimage"
 
+	"manx/internal/atomicfile"
 	"manx/internal/gobuild"
 )
 
@@ -90,8 +91,11 @@ func Build(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("initramfs: %w", err)
 	}
-	if err := writeFileAtomic(o.Out, func(w io.Writer) error { return writeGzip(w, entries) }); err != nil {
-		return fmt.Errorf("initramfs: writing %s: %w", o.Out, err)
+	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
+		return fmt.Errorf("initramfs: %w", err)
+	}
+	if err := atomicfile.WriteFunc(o.Out, 0o644, func(w io.Writer) error { return writeGzip(w, entries) }); err != nil {
+		return fmt.Errorf("initramfs: %w", err)
 	}
 	log.Info("Built initramfs", "out", o.Out, "entries", len(entries))
 	return nil
