@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"manx/internal/testutil"
 	"manx/sign"
 )
 
@@ -63,7 +64,7 @@ func TestSignErrors(t *testing.T) {
 		want    string
 	}{
 		{"no signers", "http://h/p.zip", nil, "no signers"},
-		{"RSA signer", "http://h/p.zip", []sign.Signer{rsaSigner(t)}, "want Ed25519"},
+		{"RSA signer", "http://h/p.zip", []sign.Signer{testutil.RSACert(t, "RSA")}, "want Ed25519"},
 		{"same key twice", "http://h/p.zip", []sign.Signer{h.signer1, h.signer1}, "same key"},
 		{"ftp URL", "ftp://h/p.zip", []sign.Signer{h.signer1}, `scheme "ftp"`},
 		{"no host", "http:///p.zip", []sign.Signer{h.signer1}, "no host"},

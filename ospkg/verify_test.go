@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"manx/internal/testutil"
 	"manx/sign"
 )
 
@@ -221,7 +222,7 @@ func rsaDesc(t *testing.T, zip []byte) *Descriptor {
 	d := &Descriptor{
 		Version:      1,
 		PkgURL:       "x.zip",
-		Certificates: [][]byte{rsaSigner(t).Certificate().Raw},
+		Certificates: [][]byte{testutil.RSACert(t, "RSA").Certificate().Raw},
 		Signatures:   [][]byte{make([]byte, ed25519.SignatureSize)},
 	}
 	return d

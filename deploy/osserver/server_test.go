@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,20 +13,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"manx/internal/testutil"
 )
-
-// testLogger logs through t.Logf.
-func testLogger(t *testing.T) *slog.Logger {
-	return slog.New(slog.NewTextHandler(tWriter{t}, nil))
-}
-
-type tWriter struct{ t *testing.T }
-
-func (w tWriter) Write(b []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimSuffix(string(b), "\n"))
-	return len(b), nil
-}
 
 var payload = []byte("0123456789abcdef0123456789ABCDEF")
 
@@ -43,7 +31,7 @@ func start(t *testing.T, f Faults) *Server {
 	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Start(dir, f, testLogger(t))
+	s, err := Start(dir, f, testutil.Logger(t))
 	if err != nil {
 		t.Fatalf("Start() = %v", err)
 	}

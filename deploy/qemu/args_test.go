@@ -1,16 +1,13 @@
 package qemu
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"manx/deploy/profile"
+	"manx/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestArgsGolden pins the QEMU command line of every profile.
 func TestArgsGolden(t *testing.T) {
@@ -26,19 +23,7 @@ func TestArgsGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := Render(args)
-			golden := filepath.Join("testdata", p.Target()+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./deploy/qemu -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("Args(%s) =\n%s\nwant\n%s", p.ID, got, want)
-			}
+			testutil.Golden(t, filepath.Join("testdata", p.Target()+".golden"), []byte(got))
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,9 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"manx/firmware/snp/snptest"
+	"manx/internal/testutil"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // TestTableVectors computes one Table per distinct set of boot inputs of the
 // reference vectors and checks that every vector appears in it.
@@ -100,19 +98,7 @@ func TestWriteJSONReproducible(t *testing.T) {
 	if a, b := sha256.Sum256(first), sha256.Sum256(second); a != b {
 		t.Fatalf("two builds differ: sha256 %x vs %x\n%s", a, b, cmp.Diff(string(first), string(second)))
 	}
-	golden := filepath.Join("testdata", "table.golden.json")
-	if *updateGolden {
-		if err := os.WriteFile(golden, first, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("reading golden file (regenerate with go test -run TestWriteJSONReproducible -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(first)); diff != "" {
-		t.Errorf("WriteJSON() mismatch with %s (-want +got):\n%s", golden, diff)
-	}
+	testutil.Golden(t, filepath.Join("testdata", "table.golden.json"), first)
 	// The golden rows must agree with the reference vectors they overlap.
 	var rows []Row
 	if err := json.Unmarshal(first, &rows); err != nil {

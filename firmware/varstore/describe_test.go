@@ -3,8 +3,11 @@ package varstore
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"manx/internal/testutil"
 )
 
 func TestDescribeGolden(t *testing.T) {
@@ -15,7 +18,7 @@ func TestDescribeGolden(t *testing.T) {
 			if err := Describe(&b, mustNew(t, k, c)); err != nil {
 				t.Fatalf("Describe() error = %v", err)
 			}
-			golden(t, "describe_"+k.String()+".golden", b.Bytes())
+			testutil.Golden(t, filepath.Join("testdata", "describe_"+k.String()+".golden"), b.Bytes())
 		})
 	}
 }

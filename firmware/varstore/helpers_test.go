@@ -1,70 +1,35 @@
 package varstore
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"flag"
-	"math/big"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+	"manx/internal/testutil"
+)
 
 // testEpoch is the build time the golden files use.
 var testEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// mkCert returns a throw-away self-signed RSA-2048 certificate.
-func mkCert(t testing.TB, cn string) *x509.Certificate {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatalf("rsa.GenerateKey: %v", err)
-	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-		NotAfter:              time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC),
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("x509.CreateCertificate: %v", err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 var (
 	throwAwayOnce  sync.Once
 	throwAwayCerts Certs
 )
 
-// throwAway returns one set of throw-away certificates per test binary
-// (RSA key generation is slow on shared cores).
+// throwAway returns one set of throw-away RSA-2048 certificates per test
+// binary (they share one key: see testutil.RSACert).
 func throwAway(t testing.TB) Certs {
 	t.Helper()
 	throwAwayOnce.Do(func() {
+		cert := func(cn string) *x509.Certificate { return testutil.RSACert(t, cn).Certificate() }
 		throwAwayCerts = Certs{
-			PK:  mkCert(t, "throw-away PK"),
-			KEK: []*x509.Certificate{mkCert(t, "throw-away KEK")},
-			DB:  []*x509.Certificate{mkCert(t, "throw-away db 1"), mkCert(t, "throw-away db 2")},
+			PK:  cert("throw-away PK"),
+			KEK: []*x509.Certificate{cert("throw-away KEK")},
+			DB:  []*x509.Certificate{cert("throw-away db 1"), cert("throw-away db 2")},
 		}
 	})
 	return throwAwayCerts
@@ -92,25 +57,6 @@ func fixedCerts(t testing.TB) Certs {
 		PK:  load("manx-test-pk.pem"),
 		KEK: []*x509.Certificate{load("manx-test-kek.pem")},
 		DB:  []*x509.Certificate{load("manx-test-db.pem")},
-	}
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("output differs from %s (run with -update and review the diff)", path)
 	}
 }
 

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"manx/internal/testutil"
 )
 
 func jsonBytes(t testing.TB, s *Store) []byte {
@@ -25,7 +28,7 @@ func TestJSONGolden(t *testing.T) {
 	c := fixedCerts(t)
 	for _, k := range Kinds {
 		t.Run(k.String(), func(t *testing.T) {
-			golden(t, FileName(k, JSON), jsonBytes(t, mustNew(t, k, c)))
+			testutil.Golden(t, filepath.Join("testdata", FileName(k, JSON)), jsonBytes(t, mustNew(t, k, c)))
 		})
 	}
 }

@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"manx/internal/testutil"
 )
 
 func rawBytes(t testing.TB, s *Store, l Layout) []byte {
@@ -77,7 +80,7 @@ func TestRawGolden(t *testing.T) {
 		sum := sha256.Sum256(rawBytes(t, mustNew(t, k, c), Layout4M))
 		fmt.Fprintf(&sums, "%s  %s\n", hex.EncodeToString(sum[:]), FileName(k, Raw))
 	}
-	golden(t, "raw.sha256", []byte(sums.String()))
+	testutil.Golden(t, filepath.Join("testdata", "raw.sha256"), []byte(sums.String()))
 }
 
 // TestRawBlankMatchesDebian: an empty store is byte-identical to Debian's

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"manx/internal/pins"
+	"manx/internal/testutil"
 )
 
 var payload = []byte(strings.Repeat("manx cat ", 1000))
@@ -31,19 +31,12 @@ func testFetcher(t *testing.T, base string) *Fetcher {
 	return &Fetcher{
 		CacheDir: t.TempDir(),
 		Mirrors:  func(string) ([]string, error) { return []string{base}, nil },
-		Log:      slog.New(slog.NewTextHandler(testWriter{t}, nil)),
+		Log:      testutil.Logger(t),
 		RetryMax: 3,
 		WaitMin:  10 * time.Millisecond,
 		WaitMax:  50 * time.Millisecond,
 		Timeout:  5 * time.Second,
 	}
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
 }
 
 // cacheEmpty reports whether the downloads area holds no file.

@@ -3,10 +3,7 @@ package manifest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // golden is the canonical form of sample().
 const golden = "testdata/x86_64.golden.json"

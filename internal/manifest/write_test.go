@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"manx/internal/testutil"
 )
 
 func TestWriteGolden(t *testing.T) {
@@ -19,18 +21,7 @@ func TestWriteGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/manifest -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("Write(sample) differs from %s (-want +got):\n%s", golden, diff)
-	}
+	testutil.Golden(t, golden, got)
 	if !bytes.HasSuffix(got, []byte("}\n")) || bytes.HasSuffix(got, []byte("\n\n")) {
 		t.Errorf("Write(sample) ends %q, want exactly one trailing newline", got[len(got)-3:])
 	}

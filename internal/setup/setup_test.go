@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"manx/internal/logx"
+	"manx/internal/testutil"
 )
 
 func fakeHost(have map[string]bool, qemu int, root bool, ran *[]string) Host {
@@ -73,7 +73,7 @@ func TestEnsureNotRootExplains(t *testing.T) {
 	have := allPresent()
 	delete(have, "podman")
 	var ran []string
-	err := Ensure(context.Background(), fakeHost(have, 10, false, &ran), logx.NewTest(t))
+	err := Ensure(context.Background(), fakeHost(have, 10, false, &ran), testutil.Logger(t))
 	if err == nil || !strings.Contains(err.Error(), "apt-get install -y --no-install-recommends podman") {
 		t.Fatalf("Ensure(not root) = %v, want the exact command", err)
 	}
@@ -86,7 +86,7 @@ func TestEnsureRootInstalls(t *testing.T) {
 	have := allPresent()
 	delete(have, "mcopy")
 	var ran []string
-	if err := Ensure(context.Background(), fakeHost(have, 10, true, &ran), logx.NewTest(t)); err != nil {
+	if err := Ensure(context.Background(), fakeHost(have, 10, true, &ran), testutil.Logger(t)); err != nil {
 		t.Fatal(err)
 	}
 	if len(ran) != 2 || !strings.Contains(ran[1], "mtools") {

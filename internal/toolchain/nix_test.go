@@ -2,14 +2,14 @@ package toolchain
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"manx/internal/testutil"
 )
 
 func TestBuildArgs(t *testing.T) {
@@ -34,7 +34,7 @@ func TestNixID(t *testing.T) {
 	if lockedNixpkgs(filepath.Join(root, "flake.lock")) == "" {
 		t.Fatal("lockedNixpkgs(flake.lock) = \"\", want the locked nixpkgs rev and narHash")
 	}
-	o := Options{Root: root, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o := Options{Root: root, Log: testutil.Discard()}
 	a, b := newNix(o).ID(), newNix(o).ID()
 	if a != b || !strings.HasPrefix(a, "nix-") {
 		t.Errorf("ID() = %q then %q, want one stable nix-<digest>", a, b)
@@ -46,7 +46,7 @@ func TestNixID(t *testing.T) {
 }
 
 func TestNixRunRefusesSteps(t *testing.T) {
-	n := newNix(Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	n := newNix(Options{Log: testutil.Discard()})
 	if err := n.Run(context.Background(), Step{Name: "kernel"}); err == nil || !strings.Contains(err.Error(), "flake outputs") {
 		t.Errorf("Run(step) = %v, want a refusal naming flake outputs", err)
 	}
@@ -59,7 +59,7 @@ func TestNixPrepareNoImage(t *testing.T) {
 		t.Skip("podman not installed")
 	}
 	t.Setenv("MANX_NIX_IMAGE", "localhost:1/manx-no-such-nix:0")
-	n := newNix(Options{CacheDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	n := newNix(Options{CacheDir: t.TempDir(), Log: testutil.Discard()})
 	err := n.Prepare(context.Background())
 	if err == nil {
 		t.Fatal("Prepare() = nil, want an error: the image does not exist")

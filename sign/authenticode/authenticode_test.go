@@ -2,14 +2,7 @@ package authenticode
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"debug/pe"
-	"encoding/pem"
-	"manx/sign"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +13,8 @@ import (
 	"github.com/foxboron/go-uefi/authenticode"
 
 	"manx/internal/deb/debtest"
+	"manx/internal/testutil"
+	"manx/sign"
 	"manx/uki"
 )
 
@@ -27,34 +22,7 @@ import (
 // dir, loads them through the file backend and returns the signer and the cert path.
 func testSigner(t *testing.T) (*sign.Static, string) {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "Manx test db"},
-		NotBefore:    time.Unix(1735689600, 0),
-		NotAfter:     time.Unix(1735689600, 0).AddDate(30, 0, 0),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	keyPath, certPath := filepath.Join(dir, "db.key"), filepath.Join(dir, "db.crt")
-	pk8, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk8}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	keyPath, certPath := testutil.WritePEM(t, t.TempDir(), testutil.RSACert(t, "Manx test db"))
 	s, err := sign.LoadFiles(keyPath, certPath)
 	if err != nil {
 		t.Fatalf("LoadFiles() = %v", err)

@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"manx/internal/deb/debtest"
+	"manx/internal/testutil"
 	"manx/ospkg"
 	"manx/sign"
 	"manx/sign/authenticode"
@@ -33,7 +32,7 @@ var testSet = sync.OnceValues(func() (*keys.Set, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	return keys.Generate(dir, testEpoch, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return keys.Generate(dir, testEpoch, testutil.Discard())
 })
 
 func mustSet(t testing.TB) *keys.Set {

@@ -2,19 +2,14 @@ package initramfs
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
-	"manx/internal/logx"
+	"manx/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // TestBuildGolden builds a real initramfs (minutes: it compiles u-root's
 // busybox) and compares its file list with testdata/files.golden.
@@ -25,7 +20,7 @@ func TestBuildGolden(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "initramfs.cpio.gz")
 	start := time.Now()
 	err := Build(context.Background(), Options{
-		Out: out, Root: "../..", Version: "gtest", Epoch: time.Unix(1700000000, 0), Logger: logx.NewTest(t),
+		Out: out, Root: "../..", Version: "gtest", Epoch: time.Unix(1700000000, 0), Logger: testutil.Logger(t),
 		Files: map[string]File{"etc/manx/test.json": {Data: []byte("{}\n"), Mode: 0o600}},
 	})
 	if err != nil {
@@ -38,19 +33,7 @@ func TestBuildGolden(t *testing.T) {
 	t.Logf("Built %s: %d bytes in %v", out, len(b), time.Since(start).Round(time.Second))
 	es := readArchive(t, b)
 	got := listing(es)
-	path := filepath.Join("testdata", "files.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run go test -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("initramfs file list mismatch (-want +got):\n%s", diff)
-	}
+	testutil.Golden(t, filepath.Join("testdata", "files.golden"), []byte(got))
 	for _, e := range es {
 		if e.info.MTime != 1700000000 || e.info.UID != 0 || e.info.GID != 0 {
 			t.Errorf("%s: mtime %d uid %d gid %d, want 1700000000 0 0", e.info.Name, e.info.MTime, e.info.UID, e.info.GID)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"manx/internal/logx"
+	"manx/internal/testutil"
 )
 
 // TestReproducible copies the module to two directories of different path
@@ -45,7 +45,7 @@ func TestReproducible(t *testing.T) {
 		start := time.Now()
 		err := Build(context.Background(), Options{
 			Out: out, Root: dir, Version: "grepro", Epoch: time.Unix(1700000000, 0), WorkDir: work,
-			Commands: nil, Logger: logx.NewTest(t),
+			Commands: nil, Logger: testutil.Logger(t),
 			Files: map[string]File{"etc/manx/x": {Data: []byte("x"), Mode: 0o644}},
 		})
 		if err != nil {

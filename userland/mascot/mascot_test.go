@@ -2,19 +2,15 @@ package mascot
 
 import (
 	"crypto/sha256"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"manx/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // goldenSizes are the framebuffer modes the guest is likely to have.
 var goldenSizes = [][2]int{{1280, 800}, {1024, 768}, {800, 600}, {640, 480}, {1920, 1080}, {600, 800}, {1, 1}}
@@ -26,19 +22,7 @@ func TestRenderGolden(t *testing.T) {
 	for _, s := range goldenSizes {
 		fmt.Fprintf(&b, "%dx%d %x\n", s[0], s[1], sha256.Sum256(Render(s[0], s[1]).Pix))
 	}
-	path := filepath.Join("testdata", "render.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run go test -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("Render hashes mismatch (-want +got):\n%s", diff)
-	}
+	testutil.Golden(t, filepath.Join("testdata", "render.golden"), []byte(b.String()))
 }
 
 func TestSquare(t *testing.T) {

@@ -5,13 +5,14 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"manx/internal/testutil"
 )
 
 func TestCappedBackoff(t *testing.T) {
@@ -64,7 +65,7 @@ func TestFetchSlowThenOK(t *testing.T) {
 	f := &fetcher{
 		client:   &http.Client{Transport: newTransport(time.Second), Timeout: 200 * time.Millisecond},
 		retryMax: 2, waitMin: time.Millisecond, waitMax: time.Millisecond,
-		log: slog.New(slog.DiscardHandler), con: &console{w: &con},
+		log: testutil.Discard(), con: &console{w: &con},
 	}
 	got, err := f.get(context.Background(), srv.URL+"/x", 100)
 	if err != nil || string(got) != "hello" {
@@ -86,7 +87,7 @@ func TestFetchSizeCapStreaming(t *testing.T) {
 	defer srv.Close()
 	f := &fetcher{
 		client: &http.Client{Transport: newTransport(time.Second), Timeout: time.Second}, retryMax: 3,
-		waitMin: time.Millisecond, waitMax: time.Millisecond, log: slog.New(slog.DiscardHandler), con: &console{w: io.Discard},
+		waitMin: time.Millisecond, waitMax: time.Millisecond, log: testutil.Discard(), con: &console{w: io.Discard},
 	}
 	_, err := f.get(context.Background(), srv.URL, 500)
 	if err == nil || !strings.Contains(err.Error(), "giving up after 1 attempt(s): body exceeds the size cap: more than 500 bytes") {

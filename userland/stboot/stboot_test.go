@@ -3,16 +3,10 @@ package stboot
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"io"
-	"log/slog"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,43 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"manx/internal/testutil"
 	"manx/ospkg"
 	"manx/sign"
 )
 
 var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
-// cert issues an Ed25519 certificate for seed n, signed by parent
-// (self-signed CA when parent is nil).
-func cert(t *testing.T, cn string, n byte, parent *sign.Static) *sign.Static {
-	t.Helper()
-	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{n}, ed25519.SeedSize))
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(int64(n)), Subject: pkix.Name{CommonName: cn},
-		NotBefore: epoch, NotAfter: epoch.AddDate(10, 0, 0),
-		KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true, IsCA: parent == nil,
-	}
-	if parent == nil {
-		tmpl.KeyUsage |= x509.KeyUsageCertSign
-	}
-	issuer, issuerKey := tmpl, any(key)
-	if parent != nil {
-		issuer, issuerKey = parent.Certificate(), parent.Signer()
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), issuerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sign.NewStatic(key, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 var contents = ospkg.Contents{
 	Label:     "Manx test",
@@ -193,13 +156,13 @@ func (k *fakeKexec) Exec() error {
 type env struct {
 	dir     string
 	config  map[string]any
-	root    *sign.Static
+	root    *testutil.Cert
 	net     *fakeNetwork
 	kexec   *fakeKexec
 	console bytes.Buffer
 }
 
-func newEnv(t *testing.T, root *sign.Static, descURL string) *env {
+func newEnv(t *testing.T, root *testutil.Cert, descURL string) *env {
 	e := &env{dir: t.TempDir(), root: root, net: &fakeNetwork{}, kexec: &fakeKexec{}}
 	rootPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Certificate().Raw})
 	if err := os.WriteFile(filepath.Join(e.dir, "root.pem"), rootPEM, 0o644); err != nil {
@@ -237,7 +200,7 @@ func (e *env) run(t *testing.T) error {
 		ConfigPath: cfg,
 		TmpDir:     tmp,
 		Console:    &e.console,
-		Logger:     slog.New(slog.NewTextHandler(tWriter{t}, nil)),
+		Logger:     testutil.Logger(t),
 		Network:    e.net,
 		Kexec:      e.kexec,
 		Now:        func() time.Time { return epoch.Add(time.Hour) },
@@ -248,16 +211,9 @@ func (e *env) run(t *testing.T) error {
 
 func (e *env) lines() []string { return strings.Split(strings.TrimSpace(e.console.String()), "\n") }
 
-type tWriter struct{ t *testing.T }
-
-func (w tWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSuffix(string(b), "\n"))
-	return len(b), nil
-}
-
 func TestRunSuccess(t *testing.T) {
-	root := cert(t, "Root", 1, nil)
-	signer := cert(t, "Signer", 2, root)
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	signer := testutil.Ed25519Cert(t, "Signer", 2, epoch, root)
 	p := makePkg(t, signer)
 	srv := newServer(t, p, nil)
 	e := newEnv(t, root, srv.URL+"/manx.json")
@@ -287,8 +243,8 @@ func TestRunSuccess(t *testing.T) {
 }
 
 func TestRunRetries(t *testing.T) {
-	root := cert(t, "Root", 1, nil)
-	p := makePkg(t, cert(t, "Signer", 2, root))
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	p := makePkg(t, testutil.Ed25519Cert(t, "Signer", 2, epoch, root))
 	srv := newServer(t, p, map[string][]http.HandlerFunc{
 		"/manx.zip": {status(503), status(503), nil},
 	})
@@ -313,8 +269,8 @@ func TestRunRetries(t *testing.T) {
 }
 
 func TestRunTruncatedThenOK(t *testing.T) {
-	root := cert(t, "Root", 1, nil)
-	p := makePkg(t, cert(t, "Signer", 2, root))
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	p := makePkg(t, testutil.Ed25519Cert(t, "Signer", 2, epoch, root))
 	srv := newServer(t, p, map[string][]http.HandlerFunc{
 		"/manx.zip": {body(p.zip[:len(p.zip)/2], len(p.zip)), body(p.zip, len(p.zip))},
 	})
@@ -328,10 +284,10 @@ func TestRunTruncatedThenOK(t *testing.T) {
 }
 
 func TestRunFailures(t *testing.T) {
-	root := cert(t, "Root", 1, nil)
-	signer := cert(t, "Signer", 2, root)
-	otherRoot := cert(t, "Other root", 3, nil)
-	stranger := cert(t, "Stranger", 4, otherRoot)
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	signer := testutil.Ed25519Cert(t, "Signer", 2, epoch, root)
+	otherRoot := testutil.Ed25519Cert(t, "Other root", 3, epoch, nil)
+	stranger := testutil.Ed25519Cert(t, "Stranger", 4, epoch, otherRoot)
 	good := makePkg(t, signer)
 	flipped := bytes.Clone(good.zip)
 	flipped[len(flipped)/2] ^= 1
@@ -422,8 +378,8 @@ func TestRunFailures(t *testing.T) {
 }
 
 func TestRunDryRun(t *testing.T) {
-	root := cert(t, "Root", 1, nil)
-	p := makePkg(t, cert(t, "Signer", 2, root))
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	p := makePkg(t, testutil.Ed25519Cert(t, "Signer", 2, epoch, root))
 	srv := newServer(t, p, nil)
 	e := newEnv(t, root, srv.URL+"/manx.json")
 	b, _ := json.Marshal(e.config)
