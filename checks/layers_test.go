@@ -43,7 +43,7 @@ func layer(path string) int {
 	switch {
 	case path == "manx/catalog" || strings.HasPrefix(path, "manx/internal/"):
 		return 0
-	case path == "manx/pipeline" || path == "manx/publish" || path == "manx/checks" || path == "manx/deploy/vm":
+	case path == "manx/pipeline" || path == "manx/publish" || path == "manx/checks" || path == "manx/deploy/vm" || path == "manx/bench":
 		return 2
 	case strings.HasPrefix(path, "manx/cmd/"):
 		return 3
@@ -65,6 +65,7 @@ func TestLayers(t *testing.T) {
 		"manx/pipeline":  {"manx/publish", "manx/checks", "manx/cmd/manx"},
 		"manx/publish":   {"manx/checks"},
 		"manx/checks":    {},
+		"manx/bench":     {},
 	}
 	for _, p := range pkgs {
 		for _, imp := range p.Imports {

@@ -31,7 +31,7 @@ func (p *Pipeline) firmwareVariant(ctx context.Context, v edk2.Variant) error {
 	if len(arts) == 0 || !slices.Equal(names, v.Outputs) {
 		return fmt.Errorf("firmware %s: the catalogue lists %v, the build emits %v", v.Name, names, v.Outputs)
 	}
-	e, err := p.recipeEnv()
+	e, err := p.recipeEnv(ctx, catalog.GroupFirmware)
 	if err != nil {
 		return err
 	}

@@ -3,12 +3,13 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"os/exec"
+	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"manx/catalog"
+	"manx/internal/buildenv"
+	"manx/internal/gobuild"
 	"manx/internal/stage"
 	"manx/userland/initramfs"
 )
@@ -22,7 +23,11 @@ const attestCommand = "manx/userland/cmd/attest"
 // go.mod/go.sum, the Go version, the epoch and the version string.
 func (p *Pipeline) initramfs(ctx context.Context) error {
 	out := catalog.Initramfs.In(p.Env.BuildDir)
-	k, err := p.goSourcesKey(ctx, "initramfs")
+	st, err := p.Stamp(ctx, catalog.GroupInitramfs)
+	if err != nil {
+		return err
+	}
+	k, err := p.inputsKey(ctx, catalog.GroupInitramfs, "initramfs", st)
 	if err != nil {
 		return err
 	}
@@ -36,8 +41,12 @@ func (p *Pipeline) initramfs(ctx context.Context) error {
 	}
 	start := time.Now()
 	p.Log.Info("Building the initramfs (u-root as a library; about a minute)")
+	goBin, err := gobuild.Toolchain(ctx)
+	if err != nil {
+		return err
+	}
 	if err := initramfs.Build(ctx, initramfs.Options{
-		Out: out, Root: p.Env.Root, Epoch: p.Env.Epoch, Version: p.Env.Version, Logger: p.Log,
+		Out: out, Root: p.Env.Root, Epoch: st.Epoch, Version: st.Version, Logger: p.Log, Go: goBin,
 		Commands: []string{attestCommand},
 	}); err != nil {
 		return err
@@ -49,27 +58,22 @@ func (p *Pipeline) initramfs(ctx context.Context) error {
 	return nil
 }
 
-// goSourcesKey starts a stage key over every Go source of the module,
-// go.mod/go.sum, the Go version, the epoch and the version string: the
-// inputs of anything built with u-root from this module.
-func (p *Pipeline) goSourcesKey(ctx context.Context, name string) (*stage.Key, error) {
-	goVersion, err := GoVersion(ctx)
+// inputsKey starts a stage key over group g's input files (their
+// contents), the pinned Go version and g's stamp: a change anywhere else in
+// the repository does not rebuild g.
+func (p *Pipeline) inputsKey(ctx context.Context, g catalog.Group, name string, st buildenv.Stamp) (*stage.Key, error) {
+	files, err := p.InputFiles(ctx, g)
 	if err != nil {
 		return nil, err
 	}
-	k := stage.NewKey(name).String("go", goVersion).
-		String("epoch", fmt.Sprint(p.Env.Epoch.Unix())).String("version", p.Env.Version)
-	if err := k.Tree(p.Env.Root, ".go", "go.mod", "go.sum"); err != nil {
-		return nil, err
+	k := stage.NewKey(name).String("go", gobuild.GoVersion).
+		String("epoch", fmt.Sprint(st.Epoch.Unix())).String("version", st.Version)
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(p.Env.Root, filepath.FromSlash(f)))
+		if err != nil {
+			return nil, fmt.Errorf("stage key of %s: %w", name, err)
+		}
+		k.Bytes(f, b)
 	}
 	return k, nil
-}
-
-// GoVersion is `go env GOVERSION`: the Go that compiles the guest programs.
-func GoVersion(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOVERSION: %w", err)
-	}
-	return strings.TrimSpace(string(out)), nil
 }

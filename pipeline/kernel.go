@@ -11,7 +11,7 @@ import (
 // kernel builds catalog.Kernel and catalog.KernelConfig from the pinned
 // Linux sources (or with Nix under MANX_TOOLCHAIN=nix).
 func (p *Pipeline) kernel(ctx context.Context) error {
-	e, err := p.recipeEnv()
+	e, err := p.recipeEnv(ctx, catalog.GroupKernel)
 	if err != nil {
 		return err
 	}

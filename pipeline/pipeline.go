@@ -38,6 +38,13 @@ type Pipeline struct {
 	tc     toolchain.Backend
 	tcErr  error
 
+	stampsMu sync.Mutex
+	stamps   map[catalog.Group]buildenv.Stamp
+
+	pkgsOnce sync.Once
+	pkgs     map[string]goPackage
+	pkgsErr  error
+
 	keysOnce sync.Once
 	keySet   *keys.Set
 	sigs     *siglog.Log
@@ -108,14 +115,18 @@ func (p *Pipeline) Toolchain() (toolchain.Backend, error) {
 	return p.tc, p.tcErr
 }
 
-// recipeEnv is the environment recipe stages run in.
-func (p *Pipeline) recipeEnv() (recipe.Env, error) {
+// recipeEnv is the environment group g's recipe stages run in.
+func (p *Pipeline) recipeEnv(ctx context.Context, g catalog.Group) (recipe.Env, error) {
 	tc, err := p.Toolchain()
+	if err != nil {
+		return recipe.Env{}, err
+	}
+	st, err := p.Stamp(ctx, g)
 	if err != nil {
 		return recipe.Env{}, err
 	}
 	return recipe.Env{
 		Pins: p.Pins, Fetch: p.Fetch, Toolchain: tc, BuildDir: p.Env.BuildDir,
-		LogDir: p.Env.LogDir, Epoch: p.Env.Epoch, Log: p.Log,
+		LogDir: p.Env.LogDir, Epoch: st.Epoch, Log: p.Log,
 	}, nil
 }

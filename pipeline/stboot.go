@@ -10,6 +10,7 @@ import (
 
 	"manx/catalog"
 	"manx/deploy/osserver"
+	"manx/internal/gobuild"
 	"manx/internal/stage"
 	"manx/ospkg"
 	"manx/ospkg/ospkgtest"
@@ -68,15 +69,19 @@ func (p *Pipeline) osPackages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	st, err := p.Stamp(ctx, catalog.GroupStboot)
+	if err != nil {
+		return err
+	}
 	var zip bytes.Buffer
-	c := ospkg.Contents{Label: "Manx " + p.Env.Version, Kernel: kb, Initramfs: ib, Cmdline: OspkgCmdline}
-	if err := ospkg.Pack(&zip, c, p.Env.Epoch); err != nil {
+	c := ospkg.Contents{Label: "Manx " + st.Version, Kernel: kb, Initramfs: ib, Cmdline: OspkgCmdline}
+	if err := ospkg.Pack(&zip, c, st.Epoch); err != nil {
 		return err
 	}
 	if err := p.write(output{catalog.Ospkg, zip.Bytes()}); err != nil {
 		return err
 	}
-	untrusted, err := ospkgtest.UntrustedSigner(p.Env.Epoch)
+	untrusted, err := ospkgtest.UntrustedSigner(st.Epoch)
 	if err != nil {
 		return err
 	}
@@ -128,7 +133,11 @@ func (p *Pipeline) stbootInitramfs(ctx context.Context) error {
 		threshold int
 		host      []byte
 	}{{catalog.StbootInitramfs, 1, nil}, {catalog.StbootInitramfsThreshold2, 2, nil}}
-	k, err := p.goSourcesKey(ctx, "stboot-initramfs")
+	st, err := p.Stamp(ctx, catalog.GroupStboot)
+	if err != nil {
+		return err
+	}
+	k, err := p.inputsKey(ctx, catalog.GroupStboot, "stboot-initramfs", st)
 	if err != nil {
 		return err
 	}
@@ -152,9 +161,13 @@ func (p *Pipeline) stbootInitramfs(ctx context.Context) error {
 	}
 	start := time.Now()
 	p.Log.Info("Building the stboot initramfs variants (u-root as a library)", "variants", len(variants), "port", p.Env.OspkgPort)
+	goBin, err := gobuild.Toolchain(ctx)
+	if err != nil {
+		return err
+	}
 	for _, v := range variants {
 		err := initramfs.Build(ctx, initramfs.Options{
-			Out: v.art.In(p.Env.BuildDir), Root: p.Env.Root, Epoch: p.Env.Epoch, Version: p.Env.Version, Logger: p.Log,
+			Out: v.art.In(p.Env.BuildDir), Root: p.Env.Root, Epoch: st.Epoch, Version: st.Version, Logger: p.Log, Go: goBin,
 			Commands: []string{stbootCommand},
 			Files: map[string]initramfs.File{
 				stbootHostJSON: {Data: v.host, Mode: 0o644},
@@ -175,7 +188,7 @@ func (p *Pipeline) stbootInitramfs(ctx context.Context) error {
 // stbootUKIs builds catalog.StbootUKI (kernel, stboot initramfs,
 // uki.StbootCmdline) and its db-signed copy.
 func (p *Pipeline) stbootUKIs(ctx context.Context) error {
-	unsigned, err := p.assembleUKI(ctx, catalog.StbootInitramfs, uki.StbootCmdline)
+	unsigned, err := p.assembleUKI(ctx, catalog.GroupStboot, catalog.StbootInitramfs, uki.StbootCmdline)
 	if err != nil {
 		return fmt.Errorf("stboot UKI: %w", err)
 	}

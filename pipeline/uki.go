@@ -23,7 +23,7 @@ func (p *Pipeline) ukis(ctx context.Context) error {
 	if err := p.Build(ctx, catalog.GroupKernel, catalog.GroupInitramfs); err != nil {
 		return err
 	}
-	unsigned, err := p.assembleUKI(ctx, catalog.Initramfs, uki.Cmdline)
+	unsigned, err := p.assembleUKI(ctx, catalog.GroupUKI, catalog.Initramfs, uki.Cmdline)
 	if err != nil {
 		return err
 	}
@@ -72,8 +72,13 @@ func (p *Pipeline) signDB(pe []byte, what string) ([]byte, error) {
 }
 
 // assembleUKI assembles an unsigned UKI of the built kernel and the given
-// initramfs artefact under Manx's UKI profile (uki.Profile).
-func (p *Pipeline) assembleUKI(ctx context.Context, initrd catalog.Artefact, cmdline string) ([]byte, error) {
+// initramfs artefact under Manx's UKI profile (uki.Profile), stamped as
+// group g.
+func (p *Pipeline) assembleUKI(ctx context.Context, g catalog.Group, initrd catalog.Artefact, cmdline string) ([]byte, error) {
+	st, err := p.Stamp(ctx, g)
+	if err != nil {
+		return nil, err
+	}
 	stub, err := p.stub(ctx)
 	if err != nil {
 		return nil, err
@@ -90,7 +95,7 @@ func (p *Pipeline) assembleUKI(ctx context.Context, initrd catalog.Artefact, cmd
 	if err != nil {
 		return nil, err
 	}
-	prof := uki.Profile{Stub: stub, Version: p.Env.Version, Uname: kp.Version, Cmdline: cmdline, Time: p.Env.Epoch}
+	prof := uki.Profile{Stub: stub, Version: st.Version, Uname: kp.Version, Cmdline: cmdline, Time: st.Epoch}
 	return prof.Assemble(linux, ib)
 }
 

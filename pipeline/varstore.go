@@ -13,7 +13,7 @@ import (
 
 // varStores writes the blank, Microsoft and custom stores in both forms
 // (catalog.VarStore) with this build's PK, KEK and db.
-func (p *Pipeline) varStores(context.Context) error {
+func (p *Pipeline) varStores(ctx context.Context) error {
 	ks, err := p.Keys()
 	if err != nil {
 		return err
@@ -23,6 +23,10 @@ func (p *Pipeline) varStores(context.Context) error {
 		KEK: []*x509.Certificate{ks.KEK.Certificate()},
 		DB:  []*x509.Certificate{ks.DB.Certificate()},
 	}
+	st, err := p.Stamp(ctx, catalog.GroupVarStore)
+	if err != nil {
+		return err
+	}
 	blank, err := catalog.VarStore("blank", "fd")
 	if err != nil {
 		return err
@@ -31,7 +35,7 @@ func (p *Pipeline) varStores(context.Context) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if _, err := varstore.WriteAll(dir, certs, p.Env.Epoch); err != nil {
+	if _, err := varstore.WriteAll(dir, certs, st.Epoch); err != nil {
 		return fmt.Errorf("writing variable stores: %w", err)
 	}
 	return nil

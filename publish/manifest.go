@@ -11,8 +11,9 @@ import (
 	"strings"
 
 	"manx/catalog"
+	"manx/internal/buildenv"
+	"manx/internal/gobuild"
 	"manx/internal/manifest"
-	"manx/pipeline"
 	"manx/sign/keys"
 	"manx/sign/siglog"
 )
@@ -178,17 +179,38 @@ func (pb Publisher) collect(ctx context.Context, buildDir string, ks *keys.Set, 
 	if err != nil {
 		return nil, fmt.Errorf("hashing the artefacts in %s: %w", buildDir, err)
 	}
+	for i := range entries {
+		a, err := catalog.Find(entries[i].Name)
+		if err != nil {
+			return nil, err
+		}
+		st, err := p.Stamp(ctx, a.Group)
+		if err != nil {
+			return nil, err
+		}
+		entries[i].Epoch, entries[i].Version = st.Epoch.Unix(), st.Version
+	}
 	tc, err := p.Toolchain()
 	if err != nil {
 		return nil, err
 	}
-	goVersion, err := pipeline.GoVersion(ctx)
-	if err != nil {
-		return nil, err
+	// The manifest is for the newest commit that touched any artefact's
+	// inputs (the snp table's group contains every other but the stores):
+	// a commit that touches nothing an artefact is made from leaves the
+	// manifest byte-identical.
+	top := buildenv.Stamp{}
+	for _, g := range catalog.Groups {
+		st, err := p.Stamp(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		if g != catalog.GroupFirmware && st.Epoch.After(top.Epoch) {
+			top = st
+		}
 	}
 	m := manifest.Normalize(manifest.Manifest{
-		Schema: manifest.SchemaVersion, Arch: "x86_64", Epoch: p.Env.Epoch.Unix(), Version: p.Env.Version,
-		Toolchain: tc.ID(), Go: goVersion, Artefacts: entries,
+		Schema: manifest.SchemaVersion, Arch: "x86_64", Epoch: top.Epoch.Unix(), Version: top.Version,
+		Toolchain: tc.ID(), Go: gobuild.GoVersion, Artefacts: entries,
 	})
 	return &m, nil
 }

@@ -38,6 +38,9 @@ func fakeBuild(t *testing.T, dir string, pl *pins.List, keys map[string]string, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i := range entries {
+		entries[i].Epoch, entries[i].Version = 1763900000, "gtest"
+	}
 	m := manifest.Normalize(manifest.Manifest{Arch: "x86_64", Epoch: 1763900000, Version: "gtest",
 		Toolchain: "debian-bookworm-test", Go: "go1.26.8", Artefacts: entries})
 	return &m
@@ -186,7 +189,7 @@ func TestSpecs(t *testing.T) {
 				t.Errorf("%s: %v", s.Name, err)
 			}
 		}
-		m.Artefacts = append(m.Artefacts, manifest.Entry{Name: s.Name, Path: s.Path, SHA256: strings.Repeat("ab", 32)})
+		m.Artefacts = append(m.Artefacts, manifest.Entry{Name: s.Name, Path: s.Path, SHA256: strings.Repeat("ab", 32), Version: "gtest"})
 	}
 	if _, err := manifest.Marshal(m); err != nil {
 		t.Errorf("Marshal(published catalogue) = %v, want names and paths that validate", err)

@@ -29,8 +29,8 @@ type rebuild struct {
 
 // rebuildElsewhere builds groups from a copy of the repository at another
 // path, with a cold build directory (MANX_BUILD_DIR), umask 027, another
-// time zone and locale, the same SOURCE_DATE_EPOCH and version, and env
-// (which keys to sign with). Downloads and the toolchain image stay cached.
+// time zone and locale, each group's stamp (the copy has no git history, so
+// MANX_STAMPS carries this checkout's), and env (which keys to sign with). Downloads and the toolchain image stay cached.
 // Each group is its own run of the build graph (go run ./cmd/manx build
 // GROUP), so one that fails (reported in failed) does not stop the others.
 // The rebuild is removed by cleanup unless MANX_KEEP_REBUILD is set.
@@ -50,6 +50,11 @@ func (pb Publisher) rebuildElsewhere(ctx context.Context, groups []catalog.Group
 		rb.cleanup()
 		return nil, err
 	}
+	stamps, err := p.Stamps(ctx)
+	if err != nil {
+		rb.cleanup()
+		return nil, err
+	}
 	p.Log.Info("Rebuilding from a copy of the repository", "groups", groups, "path", copyRoot,
 		"note", "umask 027, TZ=America/St_Johns, LANG=de_DE.UTF-8, cold build dir")
 	for _, g := range groups {
@@ -59,6 +64,7 @@ func (pb Publisher) rebuildElsewhere(ctx context.Context, groups []catalog.Group
 		cmd.Env = append(append(os.Environ(),
 			"SOURCE_DATE_EPOCH="+strconv.FormatInt(p.Env.Epoch.Unix(), 10),
 			buildenv.EnvVersion+"="+p.Env.Version,
+			buildenv.EnvStamps+"="+buildenv.FormatStamps(stamps),
 			buildenv.EnvBuildDir+"="+rb.buildDir,
 			"TZ=America/St_Johns", "LANG=de_DE.UTF-8", "LC_ALL="), env...)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

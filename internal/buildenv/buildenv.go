@@ -17,9 +17,18 @@ type Env struct {
 	BuildDir  string    // Root/build: every output
 	CacheDir  string    // $XDG_CACHE_HOME/manx: downloads, toolchain images
 	LogDir    string    // BuildDir/logs: one log per stage
-	Epoch     time.Time // SOURCE_DATE_EPOCH, UTC
+	Epoch     time.Time // the repository's epoch: newest commit touching any build input (or SOURCE_DATE_EPOCH)
 	Toolchain string    // debian, nix or host
-	Version   string    // Manx version string from git
+	Version   string    // the repository's version: that commit as "g<hash>" (or MANX_VERSION)
+
+	// EpochFromEnv and VersionFromEnv say SOURCE_DATE_EPOCH and
+	// MANX_VERSION were set: they then stamp every artefact group,
+	// instead of each group's own newest input commit.
+	EpochFromEnv, VersionFromEnv bool
+	// Stamps pin single groups' epoch and version (MANX_STAMPS, as
+	// FormatStamps writes it): a rebuild from a copy without git history
+	// gets the stamps of the checkout it copies.
+	Stamps map[string]Stamp
 
 	// KeysDir holds the Secure Boot and stboot keys: MANX_KEYS_DIR, else
 	// Root/keys (git-ignored).
@@ -50,6 +59,7 @@ const (
 	EnvReplaySignatures = "MANX_REPLAY_SIGNATURES"
 	EnvOspkgPort        = "MANX_OSPKG_PORT"
 	EnvKeepRebuild      = "MANX_KEEP_REBUILD"
+	EnvStamps           = "MANX_STAMPS"
 )
 
 // Toolchain backend names.
@@ -104,7 +114,14 @@ func Load(dir string) (*Env, error) {
 			return nil, fmt.Errorf("%s: %w", EnvReplaySignatures, err)
 		}
 	}
+	stamps, err := ParseStamps(os.Getenv(EnvStamps))
+	if err != nil {
+		return nil, err
+	}
 	return &Env{
+		EpochFromEnv:     os.Getenv("SOURCE_DATE_EPOCH") != "",
+		VersionFromEnv:   os.Getenv(EnvVersion) != "",
+		Stamps:           stamps,
 		Root:             root,
 		BuildDir:         build,
 		CacheDir:         cache,

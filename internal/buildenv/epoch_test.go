@@ -59,3 +59,26 @@ func TestOspkgPort(t *testing.T) {
 		}
 	}
 }
+
+func TestStampsRoundTrip(t *testing.T) {
+	in := map[string]Stamp{
+		"kernel":    {Epoch: time.Unix(1796152569, 0).UTC(), Version: "ga1a69035e253"},
+		"initramfs": {Epoch: time.Unix(1796000000, 0).UTC(), Version: "g0123456789ab"},
+	}
+	s := FormatStamps(in)
+	if want := "initramfs=1796000000/g0123456789ab,kernel=1796152569/ga1a69035e253"; s != want {
+		t.Errorf("FormatStamps() = %q, want %q", s, want)
+	}
+	out, err := ParseStamps(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 2 || out["kernel"] != in["kernel"] || out["initramfs"] != in["initramfs"] {
+		t.Errorf("ParseStamps(FormatStamps(x)) = %v, want %v", out, in)
+	}
+	for _, bad := range []string{"kernel", "kernel=x/g1", "kernel=1/", "=1/g1", "kernel=1/g1,kernel=2/g2", "kernel=-1/g1"} {
+		if _, err := ParseStamps(bad); err == nil {
+			t.Errorf("ParseStamps(%q) = nil error", bad)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -51,11 +52,23 @@ func (f *Fetcher) CachePath(p pins.Pin) string {
 	return filepath.Join(f.CacheDir, "downloads", p.SHA256, p.FileName())
 }
 
-// Get returns the path of the verified pin, downloading it if needed.
+// Get returns the path of the verified pin, downloading it if needed. A
+// cached copy is re-hashed on every Get (the cache may have been restored
+// from elsewhere, or corrupted): one that does not match its pin is deleted,
+// with a warning naming the digest it had, and downloaded again.
 func (f *Fetcher) Get(ctx context.Context, p pins.Pin) (string, error) {
 	dst := f.CachePath(p)
-	if st, err := os.Stat(dst); err == nil && st.Size() == p.Size {
+	switch got, err := fileSHA256(dst); {
+	case err == nil && got == p.SHA256:
 		return dst, nil
+	case err == nil:
+		f.Log.Warn("Cached download does not match its pin: deleting it and downloading again",
+			"pin", p.Name, "path", dst, "want", p.SHA256, "got", got)
+		if err := os.Remove(dst); err != nil {
+			return "", fmt.Errorf("pin %s: removing the corrupt cached copy: %w", p.Name, err)
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("pin %s: reading the cached copy: %w", p.Name, err)
 	}
 	mirrors, err := f.Mirrors(p.Archive)
 	if err != nil {
@@ -74,6 +87,20 @@ func (f *Fetcher) Get(ctx context.Context, p pins.Pin) (string, error) {
 		}
 	}
 	return "", errors.Join(errs...)
+}
+
+// fileSHA256 hashes a file, streaming it.
+func fileSHA256(path string) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // ErrDigest reports bytes that do not match their pin.

@@ -154,3 +154,60 @@ func TestGetFallsBackToNextMirror(t *testing.T) {
 		t.Fatalf("Get() = %v, want success from the second mirror", err)
 	}
 }
+
+// TestGetReverifiesCache: a cached copy with one byte flipped (same size)
+// is caught on the next Get, deleted and downloaded again.
+func TestGetReverifiesCache(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Write(payload)
+	}))
+	defer srv.Close()
+	f := testFetcher(t, srv.URL)
+	p := testPin()
+	path, err := f.Get(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Get(context.Background(), p); err != nil {
+		t.Fatalf("Get(corrupt cache) = %v, want a fresh download", err)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Errorf("server calls = %d, want 2 (the corrupt copy downloaded again)", got)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(payload) {
+		t.Error("the cache still holds the corrupt bytes")
+	}
+}
+
+// TestGetCorruptCacheUnfetchable: a corrupt cached copy whose pin no
+// mirror serves is an error, and the corrupt copy is gone.
+func TestGetCorruptCacheUnfetchable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	f := testFetcher(t, srv.URL)
+	p := testPin()
+	path := f.CachePath(p)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte(strings.Repeat("x", len(payload)))
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Get(context.Background(), p); err == nil {
+		t.Fatal("Get(corrupt cache, 404) = nil error")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("corrupt cached copy still there: %v", err)
+	}
+}

@@ -166,3 +166,21 @@ func TestBuildFailureLeavesNothing(t *testing.T) {
 		t.Errorf("Build(nonexistent) left %s: %v", out, err)
 	}
 }
+
+// TestToolchain fetches (or finds) the pinned toolchain and checks it is
+// the pinned version, whatever the go running the test.
+func TestToolchain(t *testing.T) {
+	goBin, err := Toolchain(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goBin, "env", "GOVERSION")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(out)); got != GoVersion {
+		t.Errorf("the pinned toolchain is %s, want %s", got, GoVersion)
+	}
+}

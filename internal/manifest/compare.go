@@ -91,6 +91,12 @@ func Compare(published, built *Manifest) []Diff {
 			if p.Path != b.Path {
 				in = append(in, fmt.Sprintf("path: published %s, built %s", p.Path, b.Path))
 			}
+			if p.Epoch != b.Epoch {
+				in = append(in, fmt.Sprintf("SOURCE_DATE_EPOCH: published %d, built %d", p.Epoch, b.Epoch))
+			}
+			if p.Version != b.Version {
+				in = append(in, fmt.Sprintf("version: published %s, built %s", orNone(p.Version), orNone(b.Version)))
+			}
 			in = append(in, shared...)
 			status, hint := Mismatch, Hint(b.Path)
 			if len(keys) > 0 {
@@ -140,8 +146,6 @@ func sharedInputs(p, b *Manifest) []string {
 		}
 	}
 	add("arch", p.Arch, b.Arch)
-	add("SOURCE_DATE_EPOCH", fmt.Sprint(p.Epoch), fmt.Sprint(b.Epoch))
-	add("version", p.Version, b.Version)
 	add("toolchain", p.Toolchain, b.Toolchain)
 	add("go", p.Go, b.Go)
 	return out

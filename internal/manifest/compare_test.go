@@ -55,11 +55,13 @@ func TestCompare(t *testing.T) {
 			name: "mismatch",
 			built: with(func(m *Manifest) {
 				entry(m, "kernel").SHA256 = sum("other kernel")
-				m.Epoch++
+				entry(m, "kernel").Epoch++
+				entry(m, "kernel").Version = "g0000000000b2"
+				m.Epoch++ // the repository's epoch alone is no hint: every artefact has its own
 			}),
 			want: []Diff{{
 				Name: "kernel", Path: "kernel/bzImage", Status: Mismatch, Want: k.SHA256, Got: sum("other kernel"),
-				Inputs: []string{"SOURCE_DATE_EPOCH: published 1767225600, built 1767225601"},
+				Inputs: []string{"SOURCE_DATE_EPOCH: published 1767100000, built 1767100001", "version: published g0000000000a2, built g0000000000b2"},
 				Hint:   Hint("kernel/bzImage"),
 			}},
 		},

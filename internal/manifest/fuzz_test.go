@@ -18,9 +18,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(g)
 	f.Add([]byte(`{}`))
-	f.Add([]byte(`{"schema":1,"arch":"x86_64","source_date_epoch":0,"version":"dev","toolchain":"host",` +
+	f.Add([]byte(`{"schema":2,"arch":"x86_64","source_date_epoch":0,"version":"dev","toolchain":"host",` +
 		`"artefacts":[{"name":"a","path":"a","sha256":"` + sum("a") + `","size":1}]}`))
-	f.Add([]byte(`{"schema":1,"schema":1}`))
+	f.Add([]byte(`{"schema":2,"schema":2}`))
 	f.Add([]byte(`{"artefacts":[{"pins":[{"x":1}]}]}`))
 	f.Add([]byte(`[[[[[[[[[[[[]]]]]]]]]]]]`))
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -26,12 +26,13 @@ func sample() Manifest {
 		Toolchain: "debian-bookworm-61e81ec8f997e451",
 		Go:        "go1.26.8",
 		Artefacts: []Entry{
-			{Name: "uki", Path: "uki/manx.efi", SHA256: sum("uki"), Size: 31457280, Pins: []Input{stub, linux}},
-			{Name: "kernel", Path: "kernel/bzImage", SHA256: sum("kernel"), Size: 2097152, Pins: []Input{linux}},
-			{Name: "initramfs", Path: "userland/initramfs.cpio.gz", SHA256: sum("initramfs"), Size: 9437184},
-			{Name: "ovmf-pflash-code", Path: "firmware/ovmf-pflash/OVMF_CODE.fd", SHA256: sum("code"), Size: 3653632, Pins: []Input{edk2}},
+			{Name: "uki", Path: "uki/manx.efi", SHA256: sum("uki"), Size: 31457280, Pins: []Input{stub, linux}, Epoch: 1767200000, Version: "g0000000000a1"},
+			{Name: "kernel", Path: "kernel/bzImage", SHA256: sum("kernel"), Size: 2097152, Pins: []Input{linux}, Epoch: 1767100000, Version: "g0000000000a2"},
+			{Name: "initramfs", Path: "userland/initramfs.cpio.gz", SHA256: sum("initramfs"), Size: 9437184, Epoch: 1767200000, Version: "g0000000000a1"},
+			{Name: "ovmf-pflash-code", Path: "firmware/ovmf-pflash/OVMF_CODE.fd", SHA256: sum("code"), Size: 3653632, Pins: []Input{edk2}, Epoch: 315532800, Version: "g0000000000a3"},
 			{Name: "varstore-custom-fd", Path: "varstore/OVMF_VARS_CUSTOM.fd", SHA256: sum("custom"), Size: 4194304,
-				Keys: []Input{{Name: KeyPK, SHA256: sum("pk")}, {Name: KeyDB, SHA256: sum("db")}, {Name: KeyKEK, SHA256: sum("kek")}}},
+				Keys: []Input{{Name: KeyPK, SHA256: sum("pk")}, {Name: KeyDB, SHA256: sum("db")}, {Name: KeyKEK, SHA256: sum("kek")}},
+				Epoch: 1767000000, Version: "g0000000000a4"},
 		},
 	}
 }

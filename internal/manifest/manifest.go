@@ -10,7 +10,10 @@ import (
 )
 
 // SchemaVersion is the manifest format version written in "schema".
-const SchemaVersion = 1
+//
+// Schema 2 records each artefact's own SOURCE_DATE_EPOCH and version (the
+// newest commit that touched its inputs); schema 1 had one for all.
+const SchemaVersion = 2
 
 // Input is one named input of an artefact: a pin from pins.json (its sha256)
 // or a certificate the artefact embeds or is signed with (the sha256 of its
@@ -28,14 +31,18 @@ type Entry struct {
 	Size   int64   `json:"size"`           // bytes
 	Pins   []Input `json:"pins"`           // pins.json entries it is built from
 	Keys   []Input `json:"keys,omitempty"` // local certificates it depends on
+	// Epoch and Version are the artefact's SOURCE_DATE_EPOCH and version:
+	// the newest commit that touched its inputs.
+	Epoch   int64  `json:"source_date_epoch"`
+	Version string `json:"version"`
 }
 
 // Manifest is a whole hashes/<arch>.json.
 type Manifest struct {
 	Schema    int     `json:"schema"`
 	Arch      string  `json:"arch"`              // e.g. "x86_64"
-	Epoch     int64   `json:"source_date_epoch"` // SOURCE_DATE_EPOCH of the build
-	Version   string  `json:"version"`           // Manx version string, e.g. "g1632351a2b3c"
+	Epoch     int64   `json:"source_date_epoch"` // the repository's: newest commit touching any artefact's inputs
+	Version   string  `json:"version"`           // that commit, e.g. "g1632351a2b3c": check it out to rebuild
 	Toolchain string  `json:"toolchain"`         // toolchain ID, e.g. "debian-bookworm-61e81ec8f997e451"
 	Go        string  `json:"go,omitempty"`      // go env GOVERSION of the Go-built artefacts
 	Artefacts []Entry `json:"artefacts"`
@@ -114,6 +121,12 @@ func (e Entry) validate() error {
 	}
 	if e.Size < 0 {
 		return fmt.Errorf("size %d: want >= 0", e.Size)
+	}
+	if e.Epoch < 0 {
+		return fmt.Errorf("source_date_epoch %d: want a non-negative Unix time", e.Epoch)
+	}
+	if strings.TrimSpace(e.Version) == "" || e.Version != strings.TrimSpace(e.Version) {
+		return fmt.Errorf("version %q: want a non-empty string without surrounding space", e.Version)
 	}
 	if err := validateInputs("pins", e.Pins); err != nil {
 		return err

@@ -60,7 +60,9 @@ func TestParseErrors(t *testing.T) {
 		{"negative size", `"size": 2097152,`, `"size": -1,`, `artefact 1 ("kernel"): size -1`},
 		{"name with space", `"name": "kernel",`, `"name": "the kernel",`, `artefact 1 ("the kernel"): name`},
 		{"duplicate key name", `"name": "kek",`, `"name": "db",`, `keys[1] ("db"): duplicate name`},
-		{"schema", `"schema": 1,`, `"schema": 2,`, `schema 2: want 1`},
+		{"schema", `"schema": 2,`, `"schema": 1,`, `schema 1: want 2`},
+		{"entry without version", `"version": "g0000000000a2"`, `"version": ""`, `artefact 1 ("kernel"): version ""`},
+		{"entry negative epoch", `"source_date_epoch": 1767100000,`, `"source_date_epoch": -1,`, `artefact 1 ("kernel"): source_date_epoch -1`},
 		{"missing version", `"version": "g1632351a2b3c",`, ``, `version "": want a non-empty string`},
 		{"empty toolchain", `"toolchain": "debian-bookworm-61e81ec8f997e451",`, `"toolchain": " ",`, `toolchain " "`},
 		{"negative epoch", `"source_date_epoch": 1767225600,`, `"source_date_epoch": -5,`, `source_date_epoch -5`},
@@ -90,7 +92,7 @@ func TestParseOther(t *testing.T) {
 	}{
 		{"empty", ``, `unexpected end of JSON`},
 		{"not an object", `[]`, `decoding`},
-		{"no artefacts", `{"schema":1,"arch":"x86_64","source_date_epoch":0,"version":"dev","toolchain":"host","artefacts":[]}`, `no artefacts`},
+		{"no artefacts", `{"schema":2,"arch":"x86_64","source_date_epoch":0,"version":"dev","toolchain":"host","artefacts":[]}`, `no artefacts`},
 		{"null", `null`, `schema 0`},
 		{"too large", strings.Repeat(" ", MaxSize+1), `larger than`},
 	}
