@@ -2,6 +2,8 @@ package toolchain
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -225,10 +227,14 @@ func TestFetchLockedFailsClosed(t *testing.T) {
 	f := &fetch.Fetcher{CacheDir: t.TempDir(), Log: log, Timeout: 5 * time.Second,
 		Mirrors: func(string) ([]string, error) { return []string{srv.URL + "/debian"}, nil }}
 	l := testLock()
-	// base-files is cached: only the others are missing
+	// base-files is cached (and verified: the cache is re-hashed on use),
+	// only the others are missing.
+	deb := []byte("a cached base-files .deb")
+	sum := sha256.Sum256(deb)
+	l.Packages[0].SHA256, l.Packages[0].Size = hex.EncodeToString(sum[:]), int64(len(deb))
 	cached := f.CachePath(l.Packages[0].Pin())
 	os.MkdirAll(filepath.Dir(cached), 0o755)
-	os.WriteFile(cached, make([]byte, l.Packages[0].Size), 0o644)
+	os.WriteFile(cached, deb, 0o644)
 
 	debs, err := fetchLocked(context.Background(), l, f, log)
 	if err == nil {
