@@ -25,11 +25,7 @@ import (
 
 // newPipeline is the build graph of the repository mage runs in.
 func newPipeline() (*pipeline.Pipeline, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	env, err := buildenv.Load(wd)
+	env, err := buildenv.LoadHere()
 	if err != nil {
 		return nil, err
 	}

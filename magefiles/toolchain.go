@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"manx/internal/buildenv"
 	"manx/internal/fetch"
@@ -14,11 +13,7 @@ import (
 
 // ToolchainLock re-resolves the Debian build container's packages from the mirror and rewrites internal/toolchain/debian.lock.json.
 func ToolchainLock(ctx context.Context) error {
-	wd, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	env, err := buildenv.Load(wd)
+	env, err := buildenv.LoadHere()
 	if err != nil {
 		return err
 	}

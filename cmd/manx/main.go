@@ -56,11 +56,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 				groups = append(groups, g)
 			}
 		}
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		env, err := buildenv.Load(wd)
+		env, err := buildenv.LoadHere()
 		if err != nil {
 			return err
 		}

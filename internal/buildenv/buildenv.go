@@ -69,6 +69,16 @@ const (
 	ToolchainHost   = "host"
 )
 
+// LoadHere resolves the environment for the repository containing the
+// working directory.
+func LoadHere() (*Env, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	return Load(wd)
+}
+
 // Load resolves the environment for the repository containing dir.
 func Load(dir string) (*Env, error) {
 	root, err := FindRoot(dir)

@@ -31,7 +31,7 @@ func sample() Manifest {
 			{Name: "initramfs", Path: "userland/initramfs.cpio.gz", SHA256: sum("initramfs"), Size: 9437184, Epoch: 1767200000, Version: "g0000000000a1"},
 			{Name: "ovmf-pflash-code", Path: "firmware/ovmf-pflash/OVMF_CODE.fd", SHA256: sum("code"), Size: 3653632, Pins: []Input{edk2}, Epoch: 315532800, Version: "g0000000000a3"},
 			{Name: "varstore-custom-fd", Path: "varstore/OVMF_VARS_CUSTOM.fd", SHA256: sum("custom"), Size: 4194304,
-				Keys: []Input{{Name: KeyPK, SHA256: sum("pk")}, {Name: KeyDB, SHA256: sum("db")}, {Name: KeyKEK, SHA256: sum("kek")}},
+				Keys:  []Input{{Name: KeyPK, SHA256: sum("pk")}, {Name: KeyDB, SHA256: sum("db")}, {Name: KeyKEK, SHA256: sum("kek")}},
 				Epoch: 1767000000, Version: "g0000000000a4"},
 		},
 	}

@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"manx/internal/logx"
@@ -82,10 +84,10 @@ func (s Stage) Key(e Env) (string, error) {
 	}
 	k := stage.NewKey(s.Name).String("pin", p.SHA256).String("toolchain", e.Toolchain.ID()).
 		String("epoch", fmt.Sprint(s.epoch(e).Unix()))
-	for _, n := range sortedKeys(s.Inputs) {
+	for _, n := range slices.Sorted(maps.Keys(s.Inputs)) {
 		k.String("input:"+n, s.Inputs[n])
 	}
-	for _, n := range sortedKeys(s.Env) {
+	for _, n := range slices.Sorted(maps.Keys(s.Env)) {
 		k.String("env:"+n, s.Env[n])
 	}
 	for _, st := range s.Steps {

@@ -14,11 +14,7 @@ import (
 // build left.
 func BuildEnv(tb testing.TB) *buildenv.Env {
 	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	env, err := buildenv.Load(wd)
+	env, err := buildenv.LoadHere()
 	if err != nil {
 		tb.Fatalf("loading the build environment: %v", err)
 	}

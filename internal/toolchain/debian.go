@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -394,7 +395,7 @@ func (d *debian) Run(ctx context.Context, s Step) error {
 		args = append(args, "-v", m.Host+":"+m.Guest+":"+opt)
 		env[m.Var] = m.Guest
 	}
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		args = append(args, "-e", k+"="+env[k])
 	}
 	args = append(args, d.Image(), "bash", "-c", prologue+s.Script)

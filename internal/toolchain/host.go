@@ -3,8 +3,10 @@ package toolchain
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
+	"slices"
 )
 
 // host runs steps directly on the build machine.
@@ -27,7 +29,7 @@ func (h *host) Run(ctx context.Context, s Step) error {
 		env[m.Var] = m.Host
 	}
 	cmd := exec.CommandContext(ctx, "bash", "-c", prologue+s.Script)
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		cmd.Env = append(cmd.Env, k+"="+env[k])
 	}
 	cmd.Stdout, cmd.Stderr = s.Out, s.Out

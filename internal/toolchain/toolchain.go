@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sort"
 	"strconv"
 	"time"
 )
@@ -89,12 +88,3 @@ func baseEnv(epoch time.Time) map[string]string {
 
 // prologue starts every script.
 const prologue = "set -euo pipefail\numask 022\n"
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
