@@ -16,6 +16,7 @@ import (
 	"manx/internal/buildenv"
 	"manx/internal/fetch"
 	"manx/internal/pins"
+	"manx/internal/provenance"
 	"manx/internal/recipe"
 	"manx/internal/toolchain"
 	"manx/sign/keys"
@@ -41,9 +42,7 @@ type Pipeline struct {
 	stampsMu sync.Mutex
 	stamps   map[catalog.Group]buildenv.Stamp
 
-	pkgsOnce sync.Once
-	pkgs     map[string]goPackage
-	pkgsErr  error
+	inputs *provenance.Resolver
 
 	keysOnce sync.Once
 	keySet   *keys.Set
@@ -57,7 +56,8 @@ func New(env *buildenv.Env, log *slog.Logger) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{Env: env, Log: log, Pins: pl, Fetch: fetch.New(env.CacheDir, log)}
+	p := &Pipeline{Env: env, Log: log, Pins: pl, Fetch: fetch.New(env.CacheDir, log),
+		inputs: &provenance.Resolver{Root: env.Root, Log: log}}
 	p.builds = map[catalog.Group]Build{
 		catalog.GroupKernel:    p.kernel,
 		catalog.GroupInitramfs: p.initramfs,

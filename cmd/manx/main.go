@@ -2,6 +2,7 @@
 //
 //	go run ./cmd/manx build [GROUP...]   # build artefact groups (all when none), print sha256 and path
 //	go run ./cmd/manx groups             # list the artefact groups and their files
+//	go run ./cmd/manx stamps             # each group's SOURCE_DATE_EPOCH and version (newest input commit)
 //
 // It is what verify and repro run in their copy of the repository, so a
 // rebuild goes through the same pipeline as `go run mage.go buildAll`.
@@ -30,7 +31,7 @@ func main() {
 	}
 }
 
-const usage = "usage: manx build [GROUP...] | manx groups"
+const usage = "usage: manx build [GROUP...] | manx groups | manx stamps"
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
@@ -42,6 +43,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			for _, a := range catalog.InGroup(g) {
 				fmt.Fprintf(out, "%-10s %-28s build/%s\n", g, a.Name, a.Path)
 			}
+		}
+		return nil
+	case "stamps":
+		env, err := buildenv.LoadHere()
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.New(env, logx.New())
+		if err != nil {
+			return err
+		}
+		for _, g := range catalog.Groups {
+			st, err := p.Stamp(ctx, g)
+			if err != nil {
+				return err
+			}
+			files, err := p.InputFiles(ctx, g)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%-10s %d %s (%d input files)\n", g, st.Epoch.Unix(), st.Version, len(files))
 		}
 		return nil
 	case "build":

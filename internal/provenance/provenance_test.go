@@ -1,4 +1,4 @@
-package pipeline
+package provenance
 
 import (
 	"slices"
@@ -12,15 +12,12 @@ import (
 
 // TestInputFiles checks the input sets on the real repository: what each
 // group is made from, and what it is not.
-func TestInputFiles(t *testing.T) {
+func TestFiles(t *testing.T) {
 	root, err := buildenv.FindRoot(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(&buildenv.Env{Root: root, BuildDir: t.TempDir()}, testutil.Discard())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := &Resolver{Root: root, Log: testutil.Discard()}
 	tests := []struct {
 		group         catalog.Group
 		want, notWant []string
@@ -35,29 +32,47 @@ func TestInputFiles(t *testing.T) {
 			[]string{"deploy/vm/vm.go", "magefiles/deploy.go"}},
 	}
 	for _, tt := range tests {
-		files, err := p.InputFiles(t.Context(), tt.group)
+		files, err := r.Files(t.Context(), tt.group)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range tt.want {
 			if !slices.Contains(files, f) {
-				t.Errorf("InputFiles(%s) lacks %s", tt.group, f)
+				t.Errorf("Files(%s) lacks %s", tt.group, f)
 			}
 		}
 		for _, f := range tt.notWant {
 			if slices.Contains(files, f) {
-				t.Errorf("InputFiles(%s) has %s", tt.group, f)
+				t.Errorf("Files(%s) has %s", tt.group, f)
 			}
 		}
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") || strings.Contains(f, "testdata/") {
-				t.Errorf("InputFiles(%s) has test file %s", tt.group, f)
+				t.Errorf("Files(%s) has test file %s", tt.group, f)
 			}
 		}
 	}
 	for _, g := range catalog.Groups {
-		if _, err := p.InputFiles(t.Context(), g); err != nil {
-			t.Errorf("InputFiles(%s) = %v", g, err)
+		if _, err := r.Files(t.Context(), g); err != nil {
+			t.Errorf("Files(%s) = %v", g, err)
 		}
+	}
+}
+
+// TestNewest: the newest commit of a file set is a stamp; outside a
+// checkout there is none.
+func TestNewest(t *testing.T) {
+	root, err := buildenv.FindRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Resolver{Root: root, Log: testutil.Discard()}
+	st, ok, err := r.Newest(t.Context(), []string{"go.mod"})
+	if err != nil || !ok || len(st.Version) != 13 || st.Version[0] != 'g' || st.Epoch.IsZero() {
+		t.Errorf("Newest(go.mod) = %+v, %v, %v; want a g+12-hex stamp", st, ok, err)
+	}
+	r = &Resolver{Root: t.TempDir(), Log: testutil.Discard()}
+	if _, ok, err := r.Newest(t.Context(), []string{"go.mod"}); ok || err != nil {
+		t.Errorf("Newest(outside a checkout) = %v, %v; want no stamp, no error", ok, err)
 	}
 }
