@@ -33,7 +33,7 @@ func TestBoot(t *testing.T) {
 			c.Log = testutil.Logger(t)
 			res, err := Check(context.Background(), c, p)
 			if errors.Is(err, ErrNoSNP) {
-				t.Skip(err)
+				t.Skip("summary: " + err.Error())
 			}
 			if err != nil {
 				t.Fatal(err)
