@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 
 	"github.com/magefile/mage/mg"
@@ -47,4 +48,20 @@ func build(ctx context.Context, groups ...catalog.Group) error {
 	err = p.Build(ctx, groups...)
 	p.Report(os.Stdout, groups...)
 	return err
+}
+
+// Stamps prints each artefact group's SOURCE_DATE_EPOCH and version: the newest commit that touched its inputs.
+func Stamps(ctx context.Context) error {
+	p, err := newPipeline()
+	if err != nil {
+		return err
+	}
+	for _, g := range catalog.Groups {
+		st, err := p.Stamp(ctx, g)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-10s %d %s\n", g, st.Epoch.Unix(), st.Version)
+	}
+	return nil
 }
