@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/magefile/mage/mg"
@@ -56,12 +55,5 @@ func Stamps(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, g := range catalog.Groups {
-		st, err := p.Stamp(ctx, g)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("%-10s %d %s\n", g, st.Epoch.Unix(), st.Version)
-	}
-	return nil
+	return p.WriteStamps(ctx, os.Stdout)
 }

@@ -24,13 +24,7 @@ import (
 )
 
 // newPipeline is the build graph of the repository mage runs in.
-func newPipeline() (*pipeline.Pipeline, error) {
-	env, err := buildenv.LoadHere()
-	if err != nil {
-		return nil, err
-	}
-	return pipeline.New(env, logx.New())
-}
+func newPipeline() (*pipeline.Pipeline, error) { return pipeline.Here(logx.New()) }
 
 // Setup installs what the host lacks (as root with apt) or prints the command to run.
 func Setup(ctx context.Context) error {

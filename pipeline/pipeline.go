@@ -50,6 +50,16 @@ type Pipeline struct {
 	keysErr  error
 }
 
+// Here returns the pipeline of the repository holding the working
+// directory.
+func Here(log *slog.Logger) (*Pipeline, error) {
+	env, err := buildenv.LoadHere()
+	if err != nil {
+		return nil, err
+	}
+	return New(env, log)
+}
+
 // New returns the pipeline of env.
 func New(env *buildenv.Env, log *slog.Logger) (*Pipeline, error) {
 	pl, err := pins.Load(filepath.Join(env.Root, pins.File))

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"time"
 
 	"manx/catalog"
@@ -62,6 +64,23 @@ func (p *Pipeline) commitStamp(ctx context.Context, g catalog.Group) (buildenv.S
 		st.Version = newest.Version
 	}
 	return st, nil
+}
+
+// WriteStamps writes one line per group: its epoch, version and how many
+// input files it has.
+func (p *Pipeline) WriteStamps(ctx context.Context, w io.Writer) error {
+	for _, g := range catalog.Groups {
+		st, err := p.Stamp(ctx, g)
+		if err != nil {
+			return err
+		}
+		files, err := p.InputFiles(ctx, g)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%-10s %d %s (%d input files)\n", g, st.Epoch.Unix(), st.Version, len(files))
+	}
+	return nil
 }
 
 // Stamps returns every group's stamp.

@@ -17,7 +17,6 @@ import (
 	"os/signal"
 
 	"manx/catalog"
-	"manx/internal/buildenv"
 	"manx/internal/logx"
 	"manx/pipeline"
 )
@@ -46,26 +45,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return nil
 	case "stamps":
-		env, err := buildenv.LoadHere()
+		p, err := pipeline.Here(logx.New())
 		if err != nil {
 			return err
 		}
-		p, err := pipeline.New(env, logx.New())
-		if err != nil {
-			return err
-		}
-		for _, g := range catalog.Groups {
-			st, err := p.Stamp(ctx, g)
-			if err != nil {
-				return err
-			}
-			files, err := p.InputFiles(ctx, g)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "%-10s %d %s (%d input files)\n", g, st.Epoch.Unix(), st.Version, len(files))
-		}
-		return nil
+		return p.WriteStamps(ctx, out)
 	case "build":
 		groups := catalog.Groups
 		if len(args) > 1 {
@@ -78,11 +62,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 				groups = append(groups, g)
 			}
 		}
-		env, err := buildenv.LoadHere()
-		if err != nil {
-			return err
-		}
-		p, err := pipeline.New(env, logx.New())
+		p, err := pipeline.Here(logx.New())
 		if err != nil {
 			return err
 		}
