@@ -73,3 +73,20 @@ func Toolchain(ctx context.Context) (string, error) {
 	}
 	return filepath.Join(goroot, "bin", "go"), nil
 }
+
+// GOROOT is the root of the toolchain whose go command is goBin ("" for
+// "go" on PATH), as that command reports it without any GOROOT from the
+// environment (a parent go command exports its own).
+func GOROOT(ctx context.Context, goBin string) (string, error) {
+	goBin, err := GoBinary(goBin)
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, goBin, "env", "GOROOT")
+	cmd.Env = append(HostEnv(os.Environ()), "GOTOOLCHAIN=local", "GOENV=off", "GOFLAGS=") // HostEnv drops GOROOT
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("%s env GOROOT: %w", goBin, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}

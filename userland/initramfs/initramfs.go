@@ -108,6 +108,10 @@ func buildEntries(ctx context.Context, log *slog.Logger, o Options, root, work s
 	if err != nil {
 		return nil, nil, fmt.Errorf("initramfs: %w", err)
 	}
+	goroot, err := gobuild.GOROOT(ctx, o.Go)
+	if err != nil {
+		return nil, nil, fmt.Errorf("initramfs: %w", err)
+	}
 	env := golang.Default(
 		golang.DisableCGO(),
 		golang.WithGOOS(gobuild.DefaultGOOS),
@@ -115,6 +119,10 @@ func buildEntries(ctx context.Context, log *slog.Logger, o Options, root, work s
 		golang.WithWorkingDir(root),
 		golang.WithGO111MODULE(""),
 		golang.WithCompiler(goWrapper),
+		// GOROOT is the toolchain's that compiles: otherwise u-root takes
+		// this process's (the Go that built the orchestrator), and a
+		// pinned toolchain of another release refuses its tools.
+		golang.WithGOROOT(goroot),
 		golang.WithBuildTag(busyboxTags...),
 	)
 	bbFlags, err := gobuild.Flags("", "")
