@@ -1,6 +1,9 @@
 package catalog
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Pin sets.
 var (
@@ -83,13 +86,7 @@ var varStores = func() []Artefact {
 
 // varStoreFile is "OVMF_VARS_<KIND>.<form>".
 func varStoreFile(kind, form string) string {
-	up := []byte(kind)
-	for i, c := range up {
-		if 'a' <= c && c <= 'z' {
-			up[i] = c - 'a' + 'A'
-		}
-	}
-	return "OVMF_VARS_" + string(up) + "." + form
+	return "OVMF_VARS_" + strings.ToUpper(kind) + "." + form
 }
 
 // VarStore returns the store of kind (blank, ms, custom) in form (fd, json).
@@ -111,32 +108,21 @@ func All() []Artefact {
 }
 
 // Published lists the artefacts hashes/x86_64.json records.
-func Published() []Artefact {
-	var out []Artefact
-	for _, a := range All() {
-		if a.Published {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+func Published() []Artefact { return filter(func(a Artefact) bool { return a.Published }) }
 
 // InGroup lists the artefacts group g builds.
-func InGroup(g Group) []Artefact {
-	var out []Artefact
-	for _, a := range All() {
-		if a.Group == g {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+func InGroup(g Group) []Artefact { return filter(func(a Artefact) bool { return a.Group == g }) }
 
 // OfStage lists the artefacts the recipe stage named stage writes.
 func OfStage(stage string) []Artefact {
+	return filter(func(a Artefact) bool { return a.Stage == stage })
+}
+
+// filter lists the artefacts keep accepts, in catalogue order.
+func filter(keep func(Artefact) bool) []Artefact {
 	var out []Artefact
 	for _, a := range All() {
-		if a.Stage == stage {
+		if keep(a) {
 			out = append(out, a)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"manx/internal/atomicfile"
@@ -53,47 +52,6 @@ func (k *Key) File(path string) error {
 		return fmt.Errorf("stage input: %w", err)
 	}
 	k.Bytes("file:"+filepath.Base(path), b)
-	return nil
-}
-
-// Tree adds every regular file under dir whose name has one of the suffixes
-// (all files when none are given), in sorted order, by relative path.
-func (k *Key) Tree(dir string, suffixes ...string) error {
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if n := d.Name(); p != dir && (n == "build" || n == ".git" || n == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if len(suffixes) == 0 {
-			files = append(files, p)
-			return nil
-		}
-		for _, s := range suffixes {
-			if strings.HasSuffix(p, s) {
-				files = append(files, p)
-				break
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("stage input tree %s: %w", dir, err)
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return fmt.Errorf("stage input: %w", err)
-		}
-		rel, _ := filepath.Rel(dir, f)
-		k.Bytes("tree:"+filepath.ToSlash(rel), b)
-	}
 	return nil
 }
 

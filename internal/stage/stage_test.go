@@ -24,25 +24,6 @@ func TestKeyStableAndSensitive(t *testing.T) {
 	}
 }
 
-func TestTreeOrderIndependentOfCreation(t *testing.T) {
-	d1, d2 := t.TempDir(), t.TempDir()
-	os.WriteFile(filepath.Join(d1, "a.go"), []byte("a"), 0o644)
-	os.WriteFile(filepath.Join(d1, "b.go"), []byte("b"), 0o644)
-	os.WriteFile(filepath.Join(d2, "b.go"), []byte("b"), 0o644)
-	os.WriteFile(filepath.Join(d2, "a.go"), []byte("a"), 0o644)
-	os.WriteFile(filepath.Join(d2, "notes.txt"), []byte("ignored"), 0o644)
-	k1, k2 := NewKey("t"), NewKey("t")
-	if err := k1.Tree(d1, ".go"); err != nil {
-		t.Fatal(err)
-	}
-	if err := k2.Tree(d2, ".go"); err != nil {
-		t.Fatal(err)
-	}
-	if k1.Sum() != k2.Sum() {
-		t.Error("Tree() depends on creation order or unrelated files")
-	}
-}
-
 func TestFreshDone(t *testing.T) {
 	d := t.TempDir()
 	if Fresh(d, "k1") {
