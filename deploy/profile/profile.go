@@ -72,6 +72,44 @@ type Profile struct {
 	// Serve names the OS package server scenario (Serve* constants) the
 	// host runs on its loopback for the VM's lifetime; "" for none.
 	Serve string
+	// Watch is how long the check keeps looking for Refuse text after the
+	// last expected marker; the zero value watches for DefaultWatchWindow.
+	Watch Watch
+}
+
+// Watch says how long a headless check keeps reading the serial log for
+// refused text after the last expected marker (and the screen check). A
+// refusal seen at any time fails the check; the watch ends early when the
+// guest powers off, since then nothing more can be printed.
+type Watch struct {
+	// UntilPowerOff watches until the guest powers off (QEMU exits), within
+	// the profile's Timeout counted from QEMU start; a guest still running
+	// then fails the check.
+	UntilPowerOff bool
+	// Window watches for this long; zero means DefaultWatchWindow. Not
+	// with UntilPowerOff.
+	Window time.Duration
+}
+
+// DefaultWatchWindow is the watch of a profile that declares none: long
+// enough for a kernel that slipped past the firmware to print its banner.
+const DefaultWatchWindow = 5 * time.Second
+
+// Duration is the watch window: Window, or DefaultWatchWindow when zero.
+// It is meaningless with UntilPowerOff.
+func (w Watch) Duration() time.Duration {
+	if w.Window == 0 {
+		return DefaultWatchWindow
+	}
+	return w.Window
+}
+
+// String is "power-off" or the window, e.g. "5s".
+func (w Watch) String() string {
+	if w.UntilPowerOff {
+		return "power-off"
+	}
+	return w.Duration().String()
 }
 
 // SNP are the launch settings of an SEV-SNP guest; with the firmware,
@@ -185,6 +223,12 @@ func (p Profile) Validate() error {
 	if p.Timeout <= 0 {
 		bad("no timeout")
 	}
+	if p.Watch.Window < 0 {
+		bad("negative watch window %s", p.Watch.Window)
+	}
+	if p.Watch.UntilPowerOff && p.Watch.Window != 0 {
+		bad("a watch is either until power-off or a window, not both")
+	}
 	return errors.Join(errs...)
 }
 
@@ -201,7 +245,7 @@ func (p Profile) Dump(w io.Writer) {
 	if p.Append != "" {
 		fmt.Fprintf(w, "  append=%q\n", p.Append)
 	}
-	fmt.Fprintf(w, "  expect=%q refuse=%q screen=%v timeout=%s\n", p.Expect, p.Refuse, p.Screen, p.Timeout)
+	fmt.Fprintf(w, "  expect=%q refuse=%q screen=%v timeout=%s watch=%s\n", p.Expect, p.Refuse, p.Screen, p.Timeout, p.Watch)
 }
 
 func or(s, d string) string {

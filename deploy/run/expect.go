@@ -1,7 +1,9 @@
 // Package run boots a profile under QEMU: interactively (serial on the
 // terminal) or as a headless check that passes only on the exact serial
 // markers it expects, in order, within a timeout, and, for graphical
-// profiles, on Manx's cat in a QMP screendump.
+// profiles, on Manx's cat in a QMP screendump, and fails on refused serial
+// text seen before its watch ends (a window after the last marker, or the
+// guest's power-off).
 package run
 
 import (

@@ -36,7 +36,7 @@ func Interactive(ctx context.Context, p profile.Profile, in qemu.Inputs, o Optio
 	}
 	o.Log.Info("Booting", "profile", p.ID, "accel", o.Accel, "quit", "Ctrl-A X")
 	os.Stderr.WriteString(qemu.Render(args))
-	cmd := exec.CommandContext(ctx, qemu.Binary, args...)
+	cmd := exec.CommandContext(ctx, or(o.QEMU, qemu.Binary), args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("profile %s: QEMU: %w", p.ID, err)

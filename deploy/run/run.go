@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"manx/deploy/profile"
@@ -31,6 +32,9 @@ type Options struct {
 	// say) before QEMU starts; stop is called after QEMU has ended. nil:
 	// nothing is served.
 	Serve func(p profile.Profile) (stop func(), err error)
+	// QEMU is the emulator binary; "" means qemu.Binary. Tests give a
+	// stand-in script that writes to the serial file named by -serial.
+	QEMU string
 }
 
 // Result is what a passing check measured.
@@ -47,7 +51,22 @@ type Timed struct {
 	At     time.Duration
 }
 
-// Check boots p headless and asserts its outcome.
+// pollEvery is how often a check reads the serial log.
+const pollEvery = 100 * time.Millisecond
+
+// killGrace bounds the wait for QEMU to be reaped after it is killed.
+const killGrace = 5 * time.Second
+
+// Check boots p headless and asserts its outcome: p.Expect in order within
+// p.Timeout of QEMU's start, then the screen (graphical profiles), then no
+// p.Refuse text until the watch (p.Watch) ends. Refused text seen at any
+// time fails the check. Whatever QEMU does, Check returns within p.Timeout
+// plus the watch window plus killGrace, and for graphical profiles the
+// screen check's own bounds (screenWait and QMP's read deadline).
+//
+// At the deadline the serial log is read once more while QEMU still runs:
+// a marker in the log then counts, one written after it does not. A guest
+// that powers off (QEMU exits) ends the watch early: its log is final.
 func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (res Result, err error) {
 	res.Profile = p.ID
 	unlock, err := lockQEMU()
@@ -81,83 +100,185 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 	}
 	kept := filepath.Join(o.LogDir, "deploy-"+p.Target()+".serial.log")
 	res.SerialLog = kept
-	defer func() {
+	defer func() { // runs after vm.stop: the log is complete
 		b, _ := os.ReadFile(serial)
 		os.WriteFile(kept, b, 0o644)
 		if err != nil {
 			err = fmt.Errorf("profile %s: %w\n--- serial log tail (%s) ---\n%s", p.ID, err, kept, logx.TailLines(string(b), 25))
 		}
 	}()
-	o.Log.Debug("Starting QEMU", "profile", p.ID, "argv", strings.Join(args, " "))
-	cmd := exec.Command(qemu.Binary, args...)
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return res, fmt.Errorf("starting QEMU: %w", err)
+	bin := or(o.QEMU, qemu.Binary)
+	o.Log.Debug("Starting QEMU", "profile", p.ID, "binary", bin, "argv", strings.Join(args, " "))
+	vm, err := startVM(bin, args, filepath.Join(dir, "qemu.stderr"), o.Log)
+	if err != nil {
+		return res, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		cmd.Process.Kill()
-		<-exited
-	}
+	defer vm.stop()
+
 	m := &Matcher{Expect: p.Expect, Refuse: p.Refuse}
-	deadline := time.NewTimer(p.Timeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
 	poll := func() error {
 		b, _ := os.ReadFile(serial)
 		evs, err := m.Feed(string(b))
 		for _, e := range evs {
-			at := time.Since(start).Round(100 * time.Millisecond)
+			at := time.Since(vm.start).Round(pollEvery)
 			res.Markers = append(res.Markers, Timed{Marker: e.Marker, At: at})
 			o.Log.Info("Marker", "profile", p.ID, "marker", e.Marker, "at", at)
 		}
 		return err
 	}
+	deadline := time.NewTimer(p.Timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+
+	// The expected markers, until the deadline.
 	for !m.Done() {
 		select {
 		case <-ctx.Done():
-			stop()
 			return res, ctx.Err()
 		case <-deadline.C:
-			stop()
-			poll()
-			if m.Done() {
-				break
-			}
-			return res, fmt.Errorf("timed out after %s waiting for %q", p.Timeout, m.Pending())
-		case werr := <-exited:
-			exited <- werr
+			// A last look while QEMU still runs.
 			if err := poll(); err != nil {
 				return res, err
 			}
 			if m.Done() {
-				break
+				continue // the last marker made it: on to the watch
 			}
-			return res, fmt.Errorf("QEMU exited (%v) before %q: %s", werr, m.Pending(), strings.TrimSpace(stderr.String()))
+			pending := m.Pending()
+			vm.stop()
+			if err := poll(); err != nil { // refused text beats a timeout
+				return res, err
+			}
+			return res, fmt.Errorf("timed out after %s waiting for %q", p.Timeout, pending)
+		case <-vm.done:
+			if err := poll(); err != nil {
+				return res, err
+			}
+			if !m.Done() {
+				return res, fmt.Errorf("QEMU exited (%v) before %q: %s", vm.err, m.Pending(), vm.stderrText())
+			}
 		case <-tick.C:
 			if err := poll(); err != nil {
-				stop()
 				return res, err
 			}
 		}
 	}
-	if p.Screen {
+	if p.Screen && !vm.exited() {
 		shot, err := screenCheck(ctx, sock, filepath.Join(o.LogDir, "deploy-"+p.Target()+".ppm"), o.Screen)
 		res.Screendump = shot
 		if err != nil {
-			stop()
 			return res, err
 		}
+	} else if p.Screen {
+		return res, fmt.Errorf("QEMU exited (%v) before the screen check: %s", vm.err, vm.stderrText())
 	}
-	// A grace period lets refusals that follow the last marker show up.
-	time.Sleep(300 * time.Millisecond)
-	perr := poll()
-	stop()
-	return res, perr
+
+	// The watch for refused text.
+	watch := p.Watch.Duration()
+	if p.Watch.UntilPowerOff {
+		watch = time.Until(vm.start.Add(p.Timeout)) // <= 0 fires at once
+	}
+	end := time.NewTimer(watch)
+	defer end.Stop()
+	o.Log.Debug("Watching for refused output", "profile", p.ID, "watch", p.Watch)
+	for {
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case <-vm.done: // powered off: the log is final
+			return res, poll()
+		case <-end.C:
+			if vm.exited() { // powered off just now
+				return res, poll()
+			}
+			vm.stop()
+			if err := poll(); err != nil {
+				return res, err
+			}
+			if p.Watch.UntilPowerOff {
+				return res, fmt.Errorf("the guest did not power off within %s", p.Timeout)
+			}
+			return res, nil
+		case <-tick.C:
+			if err := poll(); err != nil {
+				return res, err
+			}
+		}
+	}
+}
+
+// qemuVM is a running QEMU. Its exit is observed once, by the goroutine that
+// waits for it, and announced by closing done.
+type qemuVM struct {
+	cmd    *exec.Cmd
+	start  time.Time
+	stderr string // file QEMU's stderr goes to
+	log    *slog.Logger
+	done   chan struct{} // closed when QEMU has exited and err is set
+	err    error         // cmd.Wait's result; read only after done is closed
+	once   sync.Once
+}
+
+// startVM starts bin with its stderr in the file stderr: a file, not a
+// pipe, so that Wait returns when QEMU exits even if something it started
+// still holds its stderr.
+func startVM(bin string, args []string, stderr string, log *slog.Logger) (*qemuVM, error) {
+	f, err := os.Create(stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	v := &qemuVM{stderr: stderr, log: log, done: make(chan struct{})}
+	v.cmd = exec.Command(bin, args...)
+	v.cmd.Stderr = f
+	v.start = time.Now()
+	if err := v.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting QEMU: %w", err)
+	}
+	go func() {
+		v.err = v.cmd.Wait()
+		close(v.done)
+	}()
+	return v, nil
+}
+
+// stderrText is what QEMU wrote to its stderr so far.
+func (v *qemuVM) stderrText() string {
+	b, _ := os.ReadFile(v.stderr)
+	return strings.TrimSpace(string(b))
+}
+
+// exited reports whether QEMU has exited.
+func (v *qemuVM) exited() bool {
+	select {
+	case <-v.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop kills QEMU and waits, at most killGrace, until it is reaped. It may
+// be called any number of times.
+func (v *qemuVM) stop() {
+	v.once.Do(func() {
+		if v.exited() {
+			return
+		}
+		v.cmd.Process.Kill()
+		select {
+		case <-v.done:
+		case <-time.After(killGrace):
+			v.log.Warn("QEMU not reaped after SIGKILL; leaving it", "pid", v.cmd.Process.Pid)
+		}
+	})
+}
+
+func or(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }
 
 // serve runs o.Serve for p; its stop function is never nil.

@@ -20,7 +20,8 @@ import (
 // setup), it never skips them.
 
 // TestBuiltSbverify: sbverify, given the db certificate, accepts both
-// signed UKIs and the signed kernel and refuses the tampered UKI.
+// signed UKIs and the signed kernel and refuses the tampered and the
+// unsigned UKI.
 func TestBuiltSbverify(t *testing.T) {
 	env := testutil.BuildEnv(t)
 	p, err := pipeline.New(env, testutil.Logger(t))
@@ -41,11 +42,19 @@ func TestBuiltSbverify(t *testing.T) {
 			t.Errorf("%s: %v", a.Name, err)
 		}
 	}
+	// A refusal is sbverify's own "Signature verification failed", not any
+	// non-zero exit: a path it cannot open must not count.
 	tampered := testutil.Built(t, catalog.UKITampered.In(env.BuildDir))
-	if err := Sbverify(ctx, cert, tampered); err == nil {
-		t.Errorf("sbverify accepts %s, which has one byte of .linux flipped", tampered)
+	if err := SbverifyRefuses(ctx, cert, tampered); err != nil {
+		t.Errorf("the tampered UKI (one byte of .linux flipped): %v", err)
 	}
-	t.Log("summary: sbverify (db cert) accepts both signed UKIs and the signed kernel, refuses the tampered UKI")
+	if err := SbverifyRefuses(ctx, cert, testutil.Built(t, catalog.UKI.In(env.BuildDir))); err != nil {
+		t.Errorf("the unsigned UKI: %v", err)
+	}
+	if err := SbverifyRefuses(ctx, cert, filepath.Join(t.TempDir(), "absent.efi")); err == nil {
+		t.Error("SbverifyRefuses counts an image sbverify cannot open as a refusal")
+	}
+	t.Log("summary: sbverify (db cert) accepts both signed UKIs and the signed kernel, refuses the tampered and the unsigned UKI in its own words")
 }
 
 // TestBuiltObjdump: objdump -h shows each UKI's sections in order,
