@@ -49,7 +49,8 @@ type Key string
 const (
 	KeyPK          Key = "pk"           // Secure Boot platform key
 	KeyKEK         Key = "kek"          // Secure Boot key-exchange key
-	KeyDB          Key = "db"           // Secure Boot db (signs UKIs and the kexec kernel)
+	KeyDB          Key = "db"           // Secure Boot db (signs the UKIs, nothing else)
+	KeyKexec       Key = "kexec"        // the kernel's builtin trusted key: signs the kernel stboot kexecs
 	KeyOSPkgRoot   Key = "ospkg-root"   // stboot's OS-package trust root
 	KeyOSPkgSigner Key = "ospkg-signer" // signs OS-package descriptors (issued by ospkg-root)
 )

@@ -7,11 +7,15 @@ import (
 
 // Pin sets.
 var (
-	pinsEDK2   = []string{"edk2"}
-	pinsLinux  = []string{"linux"}
-	pinsUKI    = []string{"linux", "systemd-boot-efi"}
-	pinsSNP    = []string{"edk2", "linux"}
-	keysStores = map[string][]Key{
+	pinsEDK2  = []string{"edk2"}
+	pinsLinux = []string{"linux"}
+	pinsUKI   = []string{"linux", "systemd-boot-efi"}
+	pinsSNP   = []string{"edk2", "linux"}
+	// keysKernel: the artefact holds the kernel, which embeds the kexec
+	// certificate.
+	keysKernel   = []Key{KeyKexec}
+	keysKernelDB = []Key{KeyKexec, KeyDB}
+	keysStores   = map[string][]Key{
 		"blank":  nil,
 		"ms":     {KeyPK, KeyKEK},
 		"custom": {KeyPK, KeyKEK, KeyDB},
@@ -29,44 +33,56 @@ var (
 
 // Kernel and userland.
 var (
-	Kernel       = Artefact{Name: "kernel", Path: "kernel/bzImage", Group: GroupKernel, Stage: "kernel", Pins: pinsLinux, Published: true}
+	// Kernel embeds the kexec certificate in its builtin trusted keyring.
+	Kernel       = Artefact{Name: "kernel", Path: "kernel/bzImage", Group: GroupKernel, Stage: "kernel", Pins: pinsLinux, Keys: keysKernel, Published: true}
 	KernelConfig = Artefact{Name: "kernel-config", Path: "kernel/config", Group: GroupKernel, Stage: "kernel", Pins: pinsLinux}
 	Initramfs    = Artefact{Name: "initramfs", Path: "userland/initramfs.cpio.gz", Group: GroupInitramfs, Published: true}
 )
 
-// The Secure Boot chain: UKIs on systemd-stub and the db-signed kernel
-// (kexec_file_load under lockdown).
+// The Secure Boot chain: UKIs on systemd-stub, signed with db (what the
+// firmware runs), and the kernel signed with the kexec key (what stboot
+// kexecs; the firmware refuses it).
 var (
-	UKI          = Artefact{Name: "uki", Path: "uki/manx.efi", Group: GroupUKI, Pins: pinsUKI, Published: true}
-	UKISigned    = Artefact{Name: "uki-signed", Path: "uki/manx.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: []Key{KeyDB}, Published: true}
-	KernelSigned = Artefact{Name: "kernel-signed", Path: "kernel/bzImage.signed", Group: GroupUKI, Pins: pinsLinux, Keys: []Key{KeyDB}, Published: true}
+	UKI          = Artefact{Name: "uki", Path: "uki/manx.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernel, Published: true}
+	UKISigned    = Artefact{Name: "uki-signed", Path: "uki/manx.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDB, Published: true}
+	KernelSigned = Artefact{Name: "kernel-signed", Path: "kernel/bzImage.signed", Group: GroupUKI, Pins: pinsLinux, Keys: keysKernel, Published: true}
 	// UKITampered is UKISigned with one byte of .linux flipped: the
 	// refusal fixture of the uki,sb-pass,tampered profile.
-	UKITampered = Artefact{Name: "uki-tampered", Path: "uki/manx.tampered.efi", Group: GroupUKI, Pins: pinsUKI, Keys: []Key{KeyDB}}
+	UKITampered = Artefact{Name: "uki-tampered", Path: "uki/manx.tampered.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDB}
+	// KernelDBSigned is the kernel signed with db alone: a refusal
+	// fixture (the firmware would run it; kexec_file_load must not).
+	KernelDBSigned = Artefact{Name: "kernel-db-signed", Path: "kernel/bzImage.db-signed", Group: GroupUKI, Pins: pinsLinux, Keys: keysKernelDB}
 )
 
 // stboot: the signed OS package, the stboot initramfs variants and UKIs.
 var (
-	Ospkg           = Artefact{Name: "ospkg", Path: "ospkg/manx.zip", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB}, Published: true}
-	OspkgDescriptor = Artefact{Name: "ospkg-descriptor", Path: "ospkg/manx.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB, KeyOSPkgSigner}, Published: true}
+	Ospkg           = Artefact{Name: "ospkg", Path: "ospkg/manx.zip", Group: GroupStboot, Pins: pinsLinux, Keys: keysKernel, Published: true}
+	OspkgDescriptor = Artefact{Name: "ospkg-descriptor", Path: "ospkg/manx.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}, Published: true}
 	// OspkgUntrusted is signed only by a signer outside the stboot trust
 	// root (manx/ospkg/ospkgtest's public-seed key).
-	OspkgUntrusted = Artefact{Name: "ospkg-descriptor-untrusted", Path: "ospkg/manx-untrusted.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB}}
+	OspkgUntrusted = Artefact{Name: "ospkg-descriptor-untrusted", Path: "ospkg/manx-untrusted.json", Group: GroupStboot, Pins: pinsLinux, Keys: keysKernel}
 	// OspkgOneOfTwo carries two signatures, one valid (the stboot signer)
 	// and one untrusted: one valid signature where a policy wants two.
-	OspkgOneOfTwo = Artefact{Name: "ospkg-descriptor-one-of-two", Path: "ospkg/manx-one-of-two.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyDB, KeyOSPkgSigner}}
+	OspkgOneOfTwo = Artefact{Name: "ospkg-descriptor-one-of-two", Path: "ospkg/manx-one-of-two.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	// OspkgKexecUnsigned is an OS package, properly signed by the stboot
+	// signer, whose kernel is not signed at all; OspkgKexecDB's kernel is
+	// signed by db but not by the kexec key. kexec_file_load refuses both.
+	OspkgKexecUnsigned           = Artefact{Name: "ospkg-kexec-unsigned", Path: "ospkg/manx-kexec-unsigned.zip", Group: GroupStboot, Pins: pinsLinux, Keys: keysKernel}
+	OspkgKexecUnsignedDescriptor = Artefact{Name: "ospkg-kexec-unsigned-descriptor", Path: "ospkg/manx-kexec-unsigned.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	OspkgKexecDB                 = Artefact{Name: "ospkg-kexec-db", Path: "ospkg/manx-kexec-db.zip", Group: GroupStboot, Pins: pinsLinux, Keys: keysKernelDB}
+	OspkgKexecDBDescriptor       = Artefact{Name: "ospkg-kexec-db-descriptor", Path: "ospkg/manx-kexec-db.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyDB, KeyOSPkgSigner}}
 	// StbootInitramfs is the stboot initramfs: host.json (threshold 1)
 	// and the stboot root certificate.
 	StbootInitramfs = Artefact{Name: "stboot-initramfs", Path: "stboot/initramfs.cpio.gz", Group: GroupStboot, Keys: []Key{KeyOSPkgRoot}}
 	// StbootInitramfsThreshold2 differs only in host.json's
 	// signature_threshold, 2.
 	StbootInitramfsThreshold2 = Artefact{Name: "stboot-initramfs-threshold2", Path: "stboot/initramfs-threshold2.cpio.gz", Group: GroupStboot, Keys: []Key{KeyOSPkgRoot}}
-	StbootUKI                 = Artefact{Name: "uki-stboot", Path: "uki/stboot.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyOSPkgRoot}, Published: true}
-	StbootUKISigned           = Artefact{Name: "uki-stboot-signed", Path: "uki/stboot.signed.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyOSPkgRoot, KeyDB}, Published: true}
+	StbootUKI                 = Artefact{Name: "uki-stboot", Path: "uki/stboot.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyKexec, KeyOSPkgRoot}, Published: true}
+	StbootUKISigned           = Artefact{Name: "uki-stboot-signed", Path: "uki/stboot.signed.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyDB}, Published: true}
 )
 
 // SNPMeasurements is the SEV-SNP launch measurement table (vCPUs x types).
-var SNPMeasurements = Artefact{Name: "snp-measurements", Path: "measure/snp.json", Group: GroupMeasure, Pins: pinsSNP, Published: true}
+var SNPMeasurements = Artefact{Name: "snp-measurements", Path: "measure/snp.json", Group: GroupMeasure, Pins: pinsSNP, Keys: keysKernel, Published: true}
 
 // Variable stores: three kinds (blank, ms, custom) in two forms (raw .fd,
 // QEMU uefi-vars .json). The file names are manx/firmware/varstore's
@@ -100,8 +116,9 @@ func All() []Artefact {
 	out = append(out, varStores...)
 	return append(out,
 		Kernel, KernelConfig, Initramfs,
-		UKI, KernelSigned, UKISigned, UKITampered,
+		UKI, KernelSigned, UKISigned, UKITampered, KernelDBSigned,
 		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo,
+		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,
 	)

@@ -3,6 +3,9 @@ package kernel
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -48,8 +51,16 @@ func Fragments() (names []string, frags []Config, err error) {
 	return names, frags, nil
 }
 
-// Stage describes the kernel build.
-func Stage() (recipe.Stage, error) {
+// KexecCertFile is where the kernel build finds the kexec certificate (PEM)
+// in its work tree; configure.sh puts it into the source tree as
+// certs/manx-kexec.pem, which CONFIG_SYSTEM_TRUSTED_KEYS names.
+const KexecCertFile = "kexec.pem"
+
+// Stage describes the kernel build with kexecCert (PEM), the certificate the
+// kernel's builtin trusted keyring holds: kexec_file_load accepts only
+// kernels it signed. It is an input like the fragments: another certificate
+// is another kernel.
+func Stage(kexecCert []byte) (recipe.Stage, error) {
 	names, frags, err := Fragments()
 	if err != nil {
 		return recipe.Stage{}, err
@@ -59,6 +70,7 @@ func Stage() (recipe.Stage, error) {
 		b, _ := fragmentFS.ReadFile(n)
 		inputs[n] = string(b)
 	}
+	inputs[KexecCertFile] = string(kexecCert)
 	requested := Merge(frags...)
 	return recipe.Stage{
 		Name: "kernel", Pin: PinName, Inputs: inputs,
@@ -81,11 +93,28 @@ func Stage() (recipe.Stage, error) {
 	}, nil
 }
 
+// ParseCertificatePEM returns the one X.509 certificate in b, a PEM file
+// holding exactly one CERTIFICATE block: what the kernel's extract-cert
+// takes.
+func ParseCertificatePEM(b []byte) (*x509.Certificate, error) {
+	blk, rest := pem.Decode(b)
+	if blk == nil || blk.Type != "CERTIFICATE" {
+		return nil, errors.New("not a PEM CERTIFICATE")
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return nil, errors.New("more than one PEM block")
+	}
+	return x509.ParseCertificate(blk.Bytes)
+}
+
 // Build produces bzImage and config in outDir (relative to the build
 // directory; the artefact catalogue names it), or returns at once when they
 // are fresh.
-func Build(ctx context.Context, e recipe.Env, outDir string) (recipe.Artefact, error) {
-	s, err := Stage()
+func Build(ctx context.Context, e recipe.Env, outDir string, kexecCert []byte) (recipe.Artefact, error) {
+	if _, err := ParseCertificatePEM(kexecCert); err != nil {
+		return recipe.Artefact{}, fmt.Errorf("kernel: the kexec certificate: %w", err)
+	}
+	s, err := Stage(kexecCert)
 	if err != nil {
 		return recipe.Artefact{}, err
 	}
@@ -101,6 +130,9 @@ func Build(ctx context.Context, e recipe.Env, outDir string) (recipe.Artefact, e
 			if err := stage.WriteFileAtomic(filepath.Join(dir, filepath.Base(n)), b, 0o644); err != nil {
 				return fmt.Errorf("writing fragments: %w", err)
 			}
+		}
+		if err := stage.WriteFileAtomic(filepath.Join(work, KexecCertFile), kexecCert, 0o644); err != nil {
+			return fmt.Errorf("writing the kexec certificate: %w", err)
 		}
 		return nil
 	})

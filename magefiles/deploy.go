@@ -60,9 +60,25 @@ func (Deploy) Profile(ctx context.Context, id string) error { return deploy(ctx,
 // Stboot boots the stboot initramfs (Secure Boot off) against the host's OS package server: it kexecs Manx.
 func (Deploy) Stboot(ctx context.Context) error { return deploy(ctx, "fw,kernel,initramfs,stboot") }
 
-// StbootSbPass boots the signed stboot UKI with Secure Boot on and lockdown: it kexecs the db-signed Manx.
+// StbootSbPass boots the signed stboot UKI with Secure Boot on and forced lockdown: it kexecs the kexec-key-signed Manx.
 func (Deploy) StbootSbPass(ctx context.Context) error {
 	return deploy(ctx, "fw,kernel,initramfs,stboot,sb-pass")
+}
+
+// StbootKexecUnsigned serves a properly signed OS package with an unsigned kernel: kexec_file_load refuses it.
+func (Deploy) StbootKexecUnsigned(ctx context.Context) error {
+	return deploy(ctx, "stboot,kexec-unsigned")
+}
+
+// StbootKexecDbOnly serves a properly signed OS package whose kernel db signed, not the kexec key: refused.
+func (Deploy) StbootKexecDbOnly(ctx context.Context) error { return deploy(ctx, "stboot,kexec-db-only") }
+
+// BareKernelSb offers the signed kernel to the firmware as BOOTX64.EFI (Secure Boot on): Access Denied.
+func (Deploy) BareKernelSb(ctx context.Context) error { return deploy(ctx, "bare-kernel,sb") }
+
+// BareKernelUnsignedSb offers the unsigned kernel as BOOTX64.EFI (Secure Boot on): Access Denied.
+func (Deploy) BareKernelUnsignedSb(ctx context.Context) error {
+	return deploy(ctx, "bare-kernel-unsigned,sb")
 }
 
 // Check builds what a profile boots, boots it headless and asserts its outcome, e.g. `deploy:check kernel,initramfs`.

@@ -2,7 +2,7 @@
 # the requested-symbols check, build.sh) with the same fragments, on the
 # pinned Debian orig tarball.
 { stdenv, bc, bison, flex, perl, python3, openssl, elfutils, zstd, xz, cpio, gawk, pkg-config
-, pin, recipeSrc, fragments, recipe }:
+, pin, recipeSrc, fragments, recipe, kexecCert }:
 stdenv.mkDerivation {
   pname = "manx-kernel";
   inherit (pin) version;
@@ -29,6 +29,8 @@ stdenv.mkDerivation {
     # Fragments go where kernel.Build puts them: $MANX_WORK/fragments/<name>.
     mkdir -p "$MANX_WORK/fragments"
     ${builtins.concatStringsSep "\n" (map (f: ''cp ${recipeSrc}/kernel/config/${f} "$MANX_WORK/fragments/${f}"'') fragments)}
+    # The kexec certificate goes where kernel.Build puts it (kernel.KexecCertFile).
+    cp ${kexecCert} "$MANX_WORK/kexec.pem"
     # configure.sh extracts the tarball unless $MANX_WORK/.extracted names it.
     # Extract here instead so the interpreter lines of the tree's scripts can
     # be pointed into the store first; the recipe then skips its own extraction.

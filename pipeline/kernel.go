@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/pem"
 
 	"manx/catalog"
 	"manx/internal/toolchain"
@@ -9,7 +10,8 @@ import (
 )
 
 // kernel builds catalog.Kernel and catalog.KernelConfig from the pinned
-// Linux sources (or with Nix under MANX_TOOLCHAIN=nix).
+// Linux sources (or with Nix under MANX_TOOLCHAIN=nix), its builtin
+// trusted keyring holding the kexec certificate.
 func (p *Pipeline) kernel(ctx context.Context) error {
 	e, err := p.recipeEnv(ctx, catalog.GroupKernel)
 	if err != nil {
@@ -18,6 +20,20 @@ func (p *Pipeline) kernel(ctx context.Context) error {
 	if nix, err := toolchain.AsNix(e.Toolchain); err == nil {
 		return p.nixBuild(ctx, nix, "kernel", catalog.OfStage("kernel"))
 	}
-	_, err = kernel.Build(ctx, e, catalog.Kernel.Dir())
+	cert, err := p.kexecCert()
+	if err != nil {
+		return err
+	}
+	_, err = kernel.Build(ctx, e, catalog.Kernel.Dir(), cert)
 	return err
+}
+
+// kexecCert is the kexec key's certificate, PEM: the kernel trusts it (and
+// nothing the firmware trusts) for kexec_file_load.
+func (p *Pipeline) kexecCert() ([]byte, error) {
+	ks, err := p.Keys()
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ks.Kexec.Certificate().Raw}), nil
 }

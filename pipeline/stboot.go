@@ -10,6 +10,7 @@ import (
 
 	"manx/catalog"
 	"manx/deploy/osserver"
+	"manx/internal/buildenv"
 	"manx/internal/gobuild"
 	"manx/internal/stage"
 	"manx/ospkg"
@@ -42,11 +43,14 @@ func (p *Pipeline) stboot(ctx context.Context) error {
 	return p.stbootUKIs(ctx)
 }
 
-// osPackages builds catalog.Ospkg (the db-signed kernel, the Go userland
-// initramfs, OspkgCmdline; byte-reproducible), its descriptor signed by the
-// stboot signer and the two refusal-fixture descriptors of the same zip.
+// osPackages builds catalog.Ospkg (the kernel signed with the kexec key,
+// the Go userland initramfs, OspkgCmdline; byte-reproducible), its
+// descriptor signed by the stboot signer and the two refusal-fixture
+// descriptors of the same zip; and the kexec refusal fixtures: packages
+// whose kernel is unsigned (catalog.OspkgKexecUnsigned) or signed by db
+// alone (catalog.OspkgKexecDB), each properly signed by the stboot signer.
 //
-// The zip is written before its descriptors are signed: when a replayed
+// Each zip is written before its descriptors are signed: when a replayed
 // signature log lacks the descriptor's signature (the zip differs from the
 // published one), verify still compares the zip and reports it as a
 // mismatch instead of missing.
@@ -54,15 +58,7 @@ func (p *Pipeline) osPackages(ctx context.Context) error {
 	if err := p.Build(ctx, catalog.GroupKernel, catalog.GroupInitramfs); err != nil {
 		return err
 	}
-	if err := p.signedKernel(); err != nil {
-		return err
-	}
-	kb, err := p.read(catalog.KernelSigned)
-	if err != nil {
-		return err
-	}
-	ib, err := p.read(catalog.Initramfs)
-	if err != nil {
+	if err := p.signedKernels(); err != nil {
 		return err
 	}
 	ks, err := p.Keys()
@@ -73,23 +69,57 @@ func (p *Pipeline) osPackages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var zip bytes.Buffer
-	c := ospkg.Contents{Label: "Manx " + st.Version, Kernel: kb, Initramfs: ib, Cmdline: OspkgCmdline}
-	if err := ospkg.Pack(&zip, c, st.Epoch); err != nil {
-		return err
-	}
-	if err := p.write(output{catalog.Ospkg, zip.Bytes()}); err != nil {
+	zip, err := p.osPackage(st, catalog.KernelSigned, catalog.Ospkg)
+	if err != nil {
 		return err
 	}
 	untrusted, err := ospkgtest.UntrustedSigner(st.Epoch)
 	if err != nil {
 		return err
 	}
-	descs, err := descriptors(zip.Bytes(), ks.StbootSigner, untrusted)
+	descs, err := descriptors(zip, ks.StbootSigner, untrusted)
 	if err != nil {
 		return err
 	}
-	return p.write(descs...)
+	if err := p.write(descs...); err != nil {
+		return err
+	}
+	for _, f := range []struct{ kernel, zip, desc catalog.Artefact }{
+		{catalog.Kernel, catalog.OspkgKexecUnsigned, catalog.OspkgKexecUnsignedDescriptor},
+		{catalog.KernelDBSigned, catalog.OspkgKexecDB, catalog.OspkgKexecDBDescriptor},
+	} {
+		zip, err := p.osPackage(st, f.kernel, f.zip)
+		if err != nil {
+			return err
+		}
+		d, err := descriptor(zip, f.desc, ks.StbootSigner)
+		if err != nil {
+			return err
+		}
+		if err := p.write(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// osPackage packs the kernel artefact with the Go userland initramfs and
+// OspkgCmdline, stamped st, and writes it as out.
+func (p *Pipeline) osPackage(st buildenv.Stamp, kernel, out catalog.Artefact) ([]byte, error) {
+	kb, err := p.read(kernel)
+	if err != nil {
+		return nil, err
+	}
+	ib, err := p.read(catalog.Initramfs)
+	if err != nil {
+		return nil, err
+	}
+	var zip bytes.Buffer
+	c := ospkg.Contents{Label: "Manx " + st.Version, Kernel: kb, Initramfs: ib, Cmdline: OspkgCmdline}
+	if err := ospkg.Pack(&zip, c, st.Epoch); err != nil {
+		return nil, fmt.Errorf("%s: %w", out.Path, err)
+	}
+	return zip.Bytes(), p.write(output{out, zip.Bytes()})
 }
 
 // descriptors signs zip three ways: by signer (catalog.OspkgDescriptor), by
@@ -105,17 +135,26 @@ func descriptors(zip []byte, signer, untrusted sign.Signer) ([]output, error) {
 		{catalog.OspkgUntrusted, []sign.Signer{untrusted}},
 		{catalog.OspkgOneOfTwo, []sign.Signer{signer, untrusted}},
 	} {
-		desc, err := ospkg.Sign(zip, osserver.PackageName, d.signers)
+		o, err := descriptor(zip, d.art, d.signers...)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", d.art.Path, err)
+			return nil, err
 		}
-		b, err := desc.Marshal()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", d.art.Path, err)
-		}
-		outs = append(outs, output{d.art, b})
+		outs = append(outs, o)
 	}
 	return outs, nil
+}
+
+// descriptor is art: zip's descriptor signed by signers.
+func descriptor(zip []byte, art catalog.Artefact, signers ...sign.Signer) (output, error) {
+	desc, err := ospkg.Sign(zip, osserver.PackageName, signers)
+	if err != nil {
+		return output{}, fmt.Errorf("%s: %w", art.Path, err)
+	}
+	b, err := desc.Marshal()
+	if err != nil {
+		return output{}, fmt.Errorf("%s: %w", art.Path, err)
+	}
+	return output{art, b}, nil
 }
 
 // stbootInitramfs builds catalog.StbootInitramfs (host.json with threshold

@@ -12,9 +12,10 @@ import (
 	"manx/uki/ukitest"
 )
 
-// ukis builds the unsigned UKI (reproducible), the db-signed kernel (for
-// kexec under lockdown), the signed UKI and the tampered copy (one byte of
-// .linux flipped, for the refusal checks).
+// ukis builds the unsigned UKI (reproducible), the kernel signed with the
+// kexec key (what stboot kexecs) and with db alone (a refusal fixture), the
+// db-signed UKI and the tampered copy (one byte of .linux flipped, for the
+// refusal checks).
 //
 // Each output is written as soon as it exists: a build that cannot sign
 // one input (a replayed signature log that lacks it, because it differs
@@ -30,7 +31,7 @@ func (p *Pipeline) ukis(ctx context.Context) error {
 	if err := p.write(output{catalog.UKI, unsigned}); err != nil {
 		return err
 	}
-	if err := p.signedKernel(); err != nil {
+	if err := p.signedKernels(); err != nil {
 		return err
 	}
 	signed, err := p.signDB(unsigned, "the UKI")
@@ -44,21 +45,36 @@ func (p *Pipeline) ukis(ctx context.Context) error {
 	return p.write(output{catalog.UKISigned, signed}, output{catalog.UKITampered, tampered})
 }
 
-// signedKernel writes catalog.KernelSigned, the kernel signed with db,
-// which kexec_file_load accepts under lockdown. The kernel must be built.
-func (p *Pipeline) signedKernel() error {
+// signedKernels writes catalog.KernelSigned, the kernel signed with the
+// kexec key, which kexec_file_load accepts (the kernel's builtin keyring
+// holds that key) and the firmware refuses (db does not), and
+// catalog.KernelDBSigned, the kernel signed with db alone, which
+// kexec_file_load refuses. The kernel must be built.
+func (p *Pipeline) signedKernels() error {
 	kb, err := p.read(catalog.Kernel)
 	if err != nil {
 		return err
 	}
-	signed, err := p.signDB(kb, "the kernel")
+	ks, err := p.Keys()
 	if err != nil {
 		return err
 	}
-	return p.write(output{catalog.KernelSigned, signed})
+	signed, err := authenticode.SignPE(kb, ks.Kexec)
+	if err != nil {
+		return fmt.Errorf("signing the kernel with the kexec key: %w", err)
+	}
+	if err := p.write(output{catalog.KernelSigned, signed}); err != nil {
+		return err
+	}
+	dbOnly, err := p.signDB(kb, "the db-only kernel fixture")
+	if err != nil {
+		return err
+	}
+	return p.write(output{catalog.KernelDBSigned, dbOnly})
 }
 
-// signDB signs a PE image (what names it in errors) with the db key.
+// signDB signs a PE image (what names it in errors) with the db key: only
+// UKIs (and the db-only refusal fixture) are.
 func (p *Pipeline) signDB(pe []byte, what string) ([]byte, error) {
 	ks, err := p.Keys()
 	if err != nil {

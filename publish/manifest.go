@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"manx/catalog"
+	"manx/internal/atomicfile"
 	"manx/internal/buildenv"
 	"manx/internal/gobuild"
 	"manx/internal/manifest"
@@ -45,6 +47,10 @@ func (pb Publisher) Hashes(ctx context.Context) error {
 	}
 	sigPath := filepath.Join(p.Env.Root, SignaturesFile)
 	if err := siglog.Write(sigPath, p.Signatures()); err != nil {
+		return err
+	}
+	kexec := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ks.Kexec.Certificate().Raw})
+	if err := atomicfile.Write(filepath.Join(p.Env.Root, KexecCertFile), kexec, 0o644); err != nil {
 		return err
 	}
 	p.Log.Info("Wrote the hash manifest and the signature log", "path", path, "artefacts", len(m.Artefacts),
@@ -130,6 +136,7 @@ func certFingerprints(cert func(keys.Role) *x509.Certificate) map[string]string 
 		string(catalog.KeyPK):          keys.Fingerprint(cert(keys.PK)),
 		string(catalog.KeyKEK):         keys.Fingerprint(cert(keys.KEK)),
 		string(catalog.KeyDB):          keys.Fingerprint(cert(keys.DB)),
+		string(catalog.KeyKexec):       keys.Fingerprint(cert(keys.Kexec)),
 		string(catalog.KeyOSPkgRoot):   keys.Fingerprint(cert(keys.StbootRoot)),
 		string(catalog.KeyOSPkgSigner): keys.Fingerprint(cert(keys.StbootSigner)),
 	}

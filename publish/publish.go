@@ -14,10 +14,13 @@ import (
 // HashesFile is the published hash manifest of this architecture, and
 // SignaturesFile the publisher's certificates and signatures (sign/siglog)
 // that let a rebuild without private keys reproduce the signed and
-// key-bearing artefacts; both relative to the repository root.
+// key-bearing artefacts; KexecCertFile is the publisher's kexec certificate
+// (PEM, also in the signature log), which the flake's kernel embeds; all
+// relative to the repository root.
 const (
 	HashesFile     = "hashes/x86_64.json"
 	SignaturesFile = "hashes/x86_64.signatures.json"
+	KexecCertFile  = "hashes/x86_64.kexec.pem"
 )
 
 // Publisher publishes and verifies the builds of one pipeline.

@@ -19,12 +19,13 @@ const (
 	StubPath = "usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 
 	// Cmdline is the main UKI's signed command line: serial last (the
-	// userland's console), lockdown on so kexec_file_load demands a
-	// db-signed kernel.
-	Cmdline = "console=tty0 console=ttyS0 panic=-1 vt.global_cursor_default=0 lockdown=integrity"
-	// StbootCmdline is the stboot UKI's signed command line: lockdown on,
-	// so kexec_file_load accepts only a kernel signed with a db key.
-	StbootCmdline = "console=ttyS0 panic=-1 manx.stboot=1 lockdown=integrity"
+	// userland's console). It carries no lockdown=: the kernel forces
+	// integrity lockdown from its configuration, whatever the command line.
+	Cmdline = "console=tty0 console=ttyS0 panic=-1 vt.global_cursor_default=0"
+	// StbootCmdline is the stboot UKI's signed command line. Lockdown is
+	// forced by the kernel configuration, and kexec_file_load accepts only
+	// a kernel signed with the kexec key (the kernel's builtin keyring).
+	StbootCmdline = "console=ttyS0 panic=-1 manx.stboot=1"
 )
 
 // OSRelease is the .osrel text of a Manx UKI of the given version.

@@ -20,18 +20,29 @@ const (
 
 // Scenario is what a stboot profile's server serves and how it misbehaves.
 type Scenario struct {
-	Descriptor catalog.Artefact // served as /manx.json, next to catalog.Ospkg as /manx.zip
+	Descriptor catalog.Artefact // served as /manx.json
+	Package    catalog.Artefact // served as /manx.zip; zero: catalog.Ospkg
 	Faults     Faults
+}
+
+// pkg is the package sc serves.
+func (sc Scenario) pkg() catalog.Artefact {
+	if sc.Package.Name == "" {
+		return catalog.Ospkg
+	}
+	return sc.Package
 }
 
 // Scenarios are the servers of the stboot profiles, by profile.Serve*.
 var Scenarios = map[string]Scenario{
-	profile.ServeOK:        {Descriptor: catalog.OspkgDescriptor},
-	profile.ServeZipFlip:   {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + PackageName: {Flip: true}}}},
-	profile.ServeUntrusted: {Descriptor: catalog.OspkgUntrusted},
-	profile.ServeOneOfTwo:  {Descriptor: catalog.OspkgOneOfTwo},
-	profile.ServeRetry:     {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + DescriptorName: {Times: 2, Status: 503}}}},
-	profile.ServeDown:      {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Down: true}},
+	profile.ServeOK:            {Descriptor: catalog.OspkgDescriptor},
+	profile.ServeZipFlip:       {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + PackageName: {Flip: true}}}},
+	profile.ServeUntrusted:     {Descriptor: catalog.OspkgUntrusted},
+	profile.ServeOneOfTwo:      {Descriptor: catalog.OspkgOneOfTwo},
+	profile.ServeRetry:         {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + DescriptorName: {Times: 2, Status: 503}}}},
+	profile.ServeDown:          {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Down: true}},
+	profile.ServeKexecUnsigned: {Descriptor: catalog.OspkgKexecUnsignedDescriptor, Package: catalog.OspkgKexecUnsigned},
+	profile.ServeKexecDBOnly:   {Descriptor: catalog.OspkgKexecDBDescriptor, Package: catalog.OspkgKexecDB},
 }
 
 // ServeScenario serves the built OS package of buildDir under the named
@@ -48,7 +59,7 @@ func ServeScenario(buildDir string, port int, name string, log *slog.Logger) (st
 	for _, f := range []struct {
 		src  catalog.Artefact
 		name string
-	}{{catalog.Ospkg, PackageName}, {sc.Descriptor, DescriptorName}} {
+	}{{sc.pkg(), PackageName}, {sc.Descriptor, DescriptorName}} {
 		if err := stage.CopyFileAtomic(f.src.In(buildDir), filepath.Join(dir, f.name), 0o644); err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("OS package server scenario %s: %w", name, err)

@@ -14,8 +14,16 @@ const (
 	MarkerPowerOff     = "reboot: Power down"
 	MarkerSecureBoot   = "Secure boot enabled"
 	MarkerAccessDenied = "Access Denied"
-	MarkerLockdown     = "Kernel is locked down from command line"
-	MarkerNotSNP       = "attest: not an SEV-SNP guest"
+	// MarkerLockdown is the kernel's own line: lockdown is forced by its
+	// configuration (CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY), not asked for
+	// on the command line.
+	MarkerLockdown = "Kernel is locked down from Kernel configuration"
+	// MarkerIntegrity is init's line from /sys/kernel/security/lockdown.
+	MarkerIntegrity = "manx: lockdown: none [integrity] confidentiality"
+	// MarkerEFIStub is the kernel's EFI stub starting: a firmware that
+	// runs a bare kernel prints it before "Linux version".
+	MarkerEFIStub = "EFI stub:"
+	MarkerNotSNP  = "attest: not an SEV-SNP guest"
 )
 
 // UKIs an ESP profile boots (artefact catalogue names).
@@ -84,12 +92,12 @@ func All() []Profile {
 		{
 			ID: "uki,sb-pass", Summary: "custom store (Secure Boot on, pflash): the signed UKI boots, locked down",
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
-			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerIntegrity, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "uki,sb-pass,pvvars", Summary: "custom store in QEMU's uefi-vars JSON (Secure Boot on): the signed UKI boots",
 			Machine: MachineQ35, Firmware: FirmwarePVVars, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
-			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "uki,sb-pass,virtio", Summary: "custom store (Secure Boot on), virtio-gpu: Manx's cat on screen",
@@ -111,7 +119,7 @@ func All() []Profile {
 			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
 			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
 		},
-	}, append(Stboot(), SNPProfile())...)
+	}, append(append(Stboot(), Chain()...), SNPProfile())...)
 }
 
 // SNPProfile is the SEV-SNP guest; it comes last because on hosts without

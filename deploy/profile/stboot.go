@@ -30,10 +30,14 @@ const (
 	ServeOneOfTwo  = "one-of-two" // a descriptor with one valid and one untrusted signature
 	ServeRetry     = "retry"      // /manx.json answers 503 twice, then the file
 	ServeDown      = "down"       // the port is closed: connections refused
+	// The kexec refusals: an OS package properly signed by the stboot
+	// signer whose kernel is unsigned, or signed by db but not the kexec key.
+	ServeKexecUnsigned = "kexec-unsigned"
+	ServeKexecDBOnly   = "kexec-db-only"
 )
 
 // ServeScenarios lists every scenario, for Validate.
-var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown}
+var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
 
 // Artefacts the stboot profiles boot (artefact catalogue names).
 var (
@@ -52,8 +56,8 @@ const stbootTimeout = 300 * time.Second
 // Stboot returns the stboot profiles: network boot of the signed Manx OS
 // package from the host's OS package server, with Secure Boot off (direct
 // boot of the stboot initramfs) and on (the signed stboot UKI from the ESP,
-// lockdown on, so kexec_file_load must accept the db-signed kernel), and
-// one refusal per way the package or its server can be bad.
+// forced lockdown, so kexec_file_load accepts only the kexec-key-signed
+// kernel), and one refusal per way the package or its server can be bad.
 func Stboot() []Profile {
 	direct := func(id, summary, serve string, expect, refuse []string) Profile {
 		return Profile{
@@ -80,10 +84,13 @@ func Stboot() []Profile {
 			ID: "fw,kernel,initramfs,stboot,sb-pass", Summary: "custom store (Secure Boot on): the signed stboot UKI, locked down, kexecs the db-signed Manx kernel",
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKIStbootSigned, Display: DisplayNone,
 			Network: true, Serve: ServeOK,
-			// Lockdown starts (early_security_init) before setup_arch
-			// reports Secure Boot.
-			Expect: []string{MarkerLockdown, MarkerSecureBoot, MarkerStbootDHCP, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
-			Refuse: []string{MarkerStbootFail, "Kernel panic"}, Timeout: stbootTimeout,
+			// setup_arch reports Secure Boot before the lockdown LSM
+			// (forced by the configuration) starts. The kexec'd kernel, whose command line
+			// (from the OS package) has no lockdown=, is locked down too;
+			// neither command line may ask for it.
+			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerIntegrity, MarkerStbootDHCP, MarkerStbootVerified, MarkerStbootKexec,
+				MarkerLockdown, MarkerIntegrity, MarkerUserland},
+			Refuse: []string{MarkerStbootFail, "Kernel panic", "lockdown="}, Timeout: stbootTimeout,
 		},
 		direct("fw,kernel,initramfs,stboot,zip-altered",
 			"stboot refuses an OS package zip with one bit flipped in transit: nothing kexec'd, a shell",

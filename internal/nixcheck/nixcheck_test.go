@@ -22,7 +22,7 @@ const stubPin = "systemd-boot-efi"
 // expect describes, from the Go side of Manx, what the flake must build.
 func expect(t *testing.T) nixcheck.Expect {
 	t.Helper()
-	ks, err := kernel.Stage()
+	ks, err := kernel.Stage(nil)
 	if err != nil {
 		t.Fatalf("kernel.Stage() error = %v", err)
 	}

@@ -1,9 +1,14 @@
 // Package keys creates and loads the Manx development key hierarchy: the UEFI Secure
-// Boot keys PK, KEK and db (RSA-2048, self-signed X.509 v3) and the stboot signing root
-// (Ed25519 CA) with one Ed25519 signer certificate issued by it.
+// Boot keys PK, KEK and db (RSA-2048, self-signed X.509 v3); the kexec key (RSA-2048,
+// self-signed), which the kernel's builtin trusted keyring holds and the firmware does
+// not, so db signs only UKIs and kexec_file_load runs only kernels the kexec key signed;
+// and the stboot signing root (Ed25519 CA) with one Ed25519 signer certificate issued
+// by it.
 //
 // Keys are generated all at once or not at all and are never overwritten: to rotate,
-// move the keys directory away and generate again. Private keys are PKCS#8 PEM files
+// move the keys directory away and generate again. The one exception is a role added
+// to the hierarchy after a keys directory was generated (the kexec key): Ensure adds
+// its two files, alone and loudly, when they are all that is missing. Private keys are PKCS#8 PEM files
 // with mode 0600; certificates are PEM files with mode 0644. Every file is written to a
 // temporary name, synced and hard-linked into place, so a crash never leaves a
 // truncated key and an existing file is never replaced.

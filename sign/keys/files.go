@@ -21,12 +21,18 @@ const (
 	PK           Role = "PK"
 	KEK          Role = "KEK"
 	DB           Role = "db"
+	Kexec        Role = "kexec"
 	StbootRoot   Role = "stboot-root"
 	StbootSigner Role = "stboot-signer"
 )
 
 // Roles lists every role of a complete hierarchy.
-var Roles = []Role{PK, KEK, DB, StbootRoot, StbootSigner}
+var Roles = []Role{PK, KEK, DB, Kexec, StbootRoot, StbootSigner}
+
+// addedLater are roles a hierarchy generated before they existed lacks;
+// Ensure generates them alone (they are independent self-signed keys that
+// nothing else in the hierarchy refers to).
+var addedLater = []Role{Kexec}
 
 // KeyFile returns the private key file name of r.
 func (r Role) KeyFile() string { return string(r) + ".key" }

@@ -60,7 +60,7 @@ func Generate(dir string, now time.Time, logger *slog.Logger) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generating keys: %w", err)
 	}
-	if err := set.write(dir); err != nil {
+	if err := set.write(dir, Roles); err != nil {
 		return nil, fmt.Errorf("generating keys in %s: %w", dir, err)
 	}
 
@@ -88,23 +88,15 @@ func newSet(now time.Time) (*Set, error) {
 		{DB, "Manx db", false, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}, &s.DB},
 	}
 	for _, u := range uefi {
-		key, err := rsa.GenerateKey(rand.Reader, rsaBits)
+		st, err := newRSA(u.role, u.cn, now, u.ca, u.eku)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", u.role, err)
-		}
-		ku := x509.KeyUsageDigitalSignature
-		if u.ca {
-			ku |= x509.KeyUsageCertSign
-		}
-		tmpl, err := template(u.cn, now, ku, u.eku, u.ca)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", u.role, err)
-		}
-		st, err := issue(tmpl, key, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", u.role, err)
+			return nil, err
 		}
 		*u.dst = st
+	}
+	var err error
+	if s.Kexec, err = newKexec(now); err != nil {
+		return nil, err
 	}
 
 	_, rootKey, err := ed25519.GenerateKey(rand.Reader)
@@ -130,6 +122,34 @@ func newSet(now time.Time) (*Set, error) {
 		return nil, fmt.Errorf("%s: %w", StbootSigner, err)
 	}
 	return s, nil
+}
+
+// newRSA creates an RSA key and its self-signed certificate.
+func newRSA(role Role, cn string, now time.Time, ca bool, eku []x509.ExtKeyUsage) (*sign.Static, error) {
+	key, err := rsa.GenerateKey(rand.Reader, rsaBits)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", role, err)
+	}
+	ku := x509.KeyUsageDigitalSignature
+	if ca {
+		ku |= x509.KeyUsageCertSign
+	}
+	tmpl, err := template(cn, now, ku, eku, ca)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", role, err)
+	}
+	st, err := issue(tmpl, key, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", role, err)
+	}
+	return st, nil
+}
+
+// newKexec creates the kexec key: RSA-2048 (what the kernel's PE
+// verification takes), self-signed, code signing. The kernel build embeds
+// its certificate in the builtin trusted keyring; the firmware never sees it.
+func newKexec(now time.Time) (*sign.Static, error) {
+	return newRSA(Kexec, "Manx kexec", now, false, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning})
 }
 
 func template(cn string, now time.Time, ku x509.KeyUsage, eku []x509.ExtKeyUsage, ca bool) (*x509.Certificate, error) {
@@ -167,14 +187,14 @@ func issue(tmpl *x509.Certificate, key crypto.Signer, parent *x509.Certificate, 
 
 // write stores every key and certificate of s in dir; on failure it removes the files
 // it created, so dir never holds a partial hierarchy of its own making.
-func (s *Set) write(dir string) error {
+func (s *Set) write(dir string, roles []Role) error {
 	var created []string
 	undo := func() {
 		for _, p := range created {
 			os.Remove(p)
 		}
 	}
-	for _, r := range Roles {
+	for _, r := range roles {
 		st := s.Get(r)
 		kb, err := keyPEM(st.Signer())
 		if err != nil {

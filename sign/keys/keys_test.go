@@ -58,6 +58,7 @@ func TestGenerate(t *testing.T) {
 		PK:           {"Manx PK", "Manx PK", true, ds | cs, nil, "rsa2k", testEpoch, notAfter},
 		KEK:          {"Manx KEK", "Manx KEK", true, ds | cs, nil, "rsa2k", testEpoch, notAfter},
 		DB:           {"Manx db", "Manx db", false, ds, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}, "rsa2k", testEpoch, notAfter},
+		Kexec:        {"Manx kexec", "Manx kexec", false, ds, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}, "rsa2k", testEpoch, notAfter},
 		StbootRoot:   {"Manx stboot root", "Manx stboot root", true, ds | cs, nil, "ed25519", testEpoch, notAfter},
 		StbootSigner: {"Manx stboot signer", "Manx stboot root", false, ds, nil, "ed25519", testEpoch, notAfter},
 	}
@@ -138,6 +139,21 @@ func TestEnsure(t *testing.T) {
 				t.Fatal(err)
 			}
 			os.Remove(filepath.Join(dir, DB.KeyFile()))
+		}, ErrIncomplete, false},
+		{"hierarchy from before kexec gains it", func(t *testing.T, dir string) {
+			l, _ := testLogger()
+			if _, err := Generate(dir, testEpoch, l); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(filepath.Join(dir, Kexec.KeyFile()))
+			os.Remove(filepath.Join(dir, Kexec.CertFile()))
+		}, nil, true},
+		{"half a kexec key refuses", func(t *testing.T, dir string) {
+			l, _ := testLogger()
+			if _, err := Generate(dir, testEpoch, l); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(filepath.Join(dir, Kexec.KeyFile()))
 		}, ErrIncomplete, false},
 		{"stray cert refuses", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, PK.CertFile()), []byte("x"), 0o644); err != nil {

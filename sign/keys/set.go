@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 // Set is a loaded key hierarchy; each member is a file-backed sign.Signer.
 type Set struct {
 	PK, KEK, DB              *sign.Static
+	Kexec                    *sign.Static // signs the kernel stboot kexecs (trusted by the kernel, not the firmware)
 	StbootRoot, StbootSigner *sign.Static
 }
 
@@ -27,6 +29,8 @@ func (s *Set) Get(r Role) *sign.Static {
 		return s.KEK
 	case DB:
 		return s.DB
+	case Kexec:
+		return s.Kexec
 	case StbootRoot:
 		return s.StbootRoot
 	case StbootSigner:
@@ -64,6 +68,8 @@ func (s *Set) set(r Role, st *sign.Static) {
 		s.KEK = st
 	case DB:
 		s.DB = st
+	case Kexec:
+		s.Kexec = st
 	case StbootRoot:
 		s.StbootRoot = st
 	case StbootSigner:
@@ -111,9 +117,61 @@ func Ensure(dir string, now time.Time, logger *slog.Logger) (*Set, error) {
 		return Load(dir)
 	case len(present) == 0:
 		return Generate(dir, now, logger)
-	default:
-		return nil, incomplete(dir, present, missing)
 	}
+	if roles, ok := onlyAddedLater(missing); ok {
+		if err := generateRoles(dir, roles, now, logger); err != nil {
+			return nil, err
+		}
+		return Load(dir)
+	}
+	return nil, incomplete(dir, present, missing)
+}
+
+// onlyAddedLater reports whether missing is exactly both files of some
+// roles added to the hierarchy later (addedLater), and which.
+func onlyAddedLater(missing []string) ([]Role, bool) {
+	var roles []Role
+	n := 0
+	for _, r := range addedLater {
+		k, c := slices.Contains(missing, r.KeyFile()), slices.Contains(missing, r.CertFile())
+		if k != c {
+			return nil, false // half a role: something went wrong
+		}
+		if k {
+			roles = append(roles, r)
+			n += 2
+		}
+	}
+	return roles, n > 0 && n == len(missing)
+}
+
+// generateRoles adds the keys of roles (each in addedLater) to the
+// hierarchy in dir, which lacks them, logging loudly.
+func generateRoles(dir string, roles []Role, now time.Time, logger *slog.Logger) error {
+	if now.IsZero() {
+		return errors.New("generating keys: no time (SOURCE_DATE_EPOCH)")
+	}
+	now = now.UTC().Truncate(time.Second)
+	s := &Set{}
+	for _, r := range roles {
+		if r != Kexec {
+			return fmt.Errorf("generating keys: no generator for %s", r)
+		}
+		st, err := newKexec(now)
+		if err != nil {
+			return fmt.Errorf("generating keys: %w", err)
+		}
+		s.set(r, st)
+	}
+	if err := s.write(dir, roles); err != nil {
+		return fmt.Errorf("adding keys to %s: %w", dir, err)
+	}
+	args := []any{"dir", dir}
+	for _, r := range roles {
+		args = append(args, string(r)+"_sha256", Fingerprint(s.Get(r).Certificate()))
+	}
+	logger.Warn("Added NEW keys to an existing Manx hierarchy (roles introduced after it was generated)", args...)
+	return nil
 }
 
 func incomplete(dir string, present, missing []string) error {

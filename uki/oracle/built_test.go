@@ -4,6 +4,7 @@ package oracle
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -20,8 +21,9 @@ import (
 // setup), it never skips them.
 
 // TestBuiltSbverify: sbverify, given the db certificate, accepts both
-// signed UKIs and the signed kernel and refuses the tampered and the
-// unsigned UKI.
+// signed UKIs and refuses the tampered and the unsigned UKI and the kernel
+// (db signs only UKIs); given the kexec certificate, it accepts the signed
+// kernel and refuses the UKIs and the db-only kernel fixture.
 func TestBuiltSbverify(t *testing.T) {
 	env := testutil.BuildEnv(t)
 	p, err := pipeline.New(env, testutil.Logger(t))
@@ -32,29 +34,43 @@ func TestBuiltSbverify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := filepath.Join(t.TempDir(), "db.crt")
-	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ks.DB.Certificate().Raw}), 0o644); err != nil {
-		t.Fatal(err)
+	certFile := func(name string, c *x509.Certificate) string {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
 	}
+	db, kexec := certFile("db.crt", ks.DB.Certificate()), certFile("kexec.crt", ks.Kexec.Certificate())
 	ctx := context.Background()
-	for _, a := range []catalog.Artefact{catalog.UKISigned, catalog.StbootUKISigned, catalog.KernelSigned} {
-		if err := Sbverify(ctx, cert, testutil.Built(t, a.In(env.BuildDir))); err != nil {
-			t.Errorf("%s: %v", a.Name, err)
+	for _, tt := range []struct {
+		cert, name string
+		accept     []catalog.Artefact
+		refuse     []catalog.Artefact
+	}{
+		{db, "db", []catalog.Artefact{catalog.UKISigned, catalog.StbootUKISigned},
+			[]catalog.Artefact{catalog.UKITampered, catalog.UKI, catalog.KernelSigned, catalog.Kernel}},
+		{kexec, "kexec", []catalog.Artefact{catalog.KernelSigned},
+			[]catalog.Artefact{catalog.KernelDBSigned, catalog.Kernel, catalog.UKISigned, catalog.StbootUKISigned}},
+	} {
+		for _, a := range tt.accept {
+			if err := Sbverify(ctx, tt.cert, testutil.Built(t, a.In(env.BuildDir))); err != nil {
+				t.Errorf("%s cert, %s: %v", tt.name, a.Name, err)
+			}
+		}
+		// A refusal is sbverify's own "Signature verification failed",
+		// not any non-zero exit: a path it cannot open must not count.
+		for _, a := range tt.refuse {
+			if err := SbverifyRefuses(ctx, tt.cert, testutil.Built(t, a.In(env.BuildDir))); err != nil {
+				t.Errorf("%s cert, %s: %v", tt.name, a.Name, err)
+			}
 		}
 	}
-	// A refusal is sbverify's own "Signature verification failed", not any
-	// non-zero exit: a path it cannot open must not count.
-	tampered := testutil.Built(t, catalog.UKITampered.In(env.BuildDir))
-	if err := SbverifyRefuses(ctx, cert, tampered); err != nil {
-		t.Errorf("the tampered UKI (one byte of .linux flipped): %v", err)
-	}
-	if err := SbverifyRefuses(ctx, cert, testutil.Built(t, catalog.UKI.In(env.BuildDir))); err != nil {
-		t.Errorf("the unsigned UKI: %v", err)
-	}
-	if err := SbverifyRefuses(ctx, cert, filepath.Join(t.TempDir(), "absent.efi")); err == nil {
+	if err := SbverifyRefuses(ctx, db, filepath.Join(t.TempDir(), "absent.efi")); err == nil {
 		t.Error("SbverifyRefuses counts an image sbverify cannot open as a refusal")
 	}
-	t.Log("summary: sbverify (db cert) accepts both signed UKIs and the signed kernel, refuses the tampered and the unsigned UKI in its own words")
+	t.Log("summary: sbverify: db accepts both signed UKIs and refuses the tampered and unsigned UKI and every kernel; " +
+		"the kexec cert accepts the signed kernel and refuses the UKIs and the db-only kernel, in sbverify's own words")
 }
 
 // TestBuiltObjdump: objdump -h shows each UKI's sections in order,

@@ -1,5 +1,5 @@
 // Command init is Manx's PID 1. It mounts the kernel file systems, prints a
-// banner and the marker line "manx: userland ready" on the console, draws
+// banner, the kernel's lockdown state ("manx: lockdown: ...") and the marker line "manx: userland ready" on the console, draws
 // Manx's cat on /dev/fb0 if there is one ("manx: cat on screen"), then
 // either powers off (kernel command line manx.test=poweroff), runs one shell
 // command and powers off (manx.test=shell, command in manx.cmd), or runs a
@@ -67,6 +67,7 @@ func run(con console) {
 		con.printf("%v", err)
 	}
 	con.printf("Manx %s, Linux %s", version, kernelRelease())
+	showLockdown(con)
 
 	cl := parseCmdline("")
 	if b, err := os.ReadFile("/proc/cmdline"); err != nil {
