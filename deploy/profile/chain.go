@@ -26,7 +26,7 @@ func Chain() []Profile {
 		return Profile{
 			ID: id, Summary: summary,
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: efi, Display: DisplayNone,
-			Expect: []string{MarkerAccessDenied}, Refuse: []string{MarkerEFIStub, "Linux version", MarkerUserland}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{MarkerEFIStub, "Linux version", MarkerUserland}, Watch: refusalWatch, Timeout: 180 * time.Second,
 		}
 	}
 	kexec := func(id, summary, serve string, expect []string) Profile {

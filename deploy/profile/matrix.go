@@ -33,6 +33,12 @@ var (
 	UKITampered = catalog.UKITampered.Name
 )
 
+// refusalWatch is how long a firmware refusal profile keeps watching for a
+// boot after "Access Denied": the firmware tries its next boot option at
+// once, so a boot that sneaks past the refusal shows its EFI stub or
+// kernel banner within seconds even under TCG.
+var refusalWatch = Watch{Window: 10 * time.Second}
+
 // Kernel command lines. ttyS0 comes last so /dev/console (the userland's
 // output) is the serial port; tty0 still shows kernel messages on screen.
 const (
@@ -61,13 +67,13 @@ func All() []Profile {
 		{
 			ID: "microvm,kernel,initramfs,serialonly", Summary: "microvm (qboot, virtio-mmio) + Go userland, powers off by itself",
 			Machine: MachineMicrovm, Boot: BootKernel, Initramfs: true, Display: DisplayNone, Append: appendSerial + " manx.test=poweroff",
-			Expect: []string{MarkerUserland, MarkerPowerOff}, Refuse: []string{"Kernel panic"}, Timeout: 120 * time.Second,
+			Expect: []string{MarkerUserland, MarkerPowerOff}, Refuse: []string{"Kernel panic"}, Watch: Watch{UntilPowerOff: true}, Timeout: 120 * time.Second,
 		},
 		{
 			ID: "kernel,initramfs,attest", Summary: "attest on a guest without SEV-SNP: a clear refusal, non-zero exit",
 			Machine: MachineQ35, Boot: BootKernel, Initramfs: true, Display: DisplayNone,
 			Append: appendSerial + " manx.test=shell manx.cmd=/bin/attest",
-			Expect: []string{MarkerUserland, MarkerNotSNP, "manx: shell exit status 3"}, Refuse: []string{"attest: OK"}, Timeout: 120 * time.Second,
+			Expect: []string{MarkerUserland, MarkerNotSNP, "manx: shell exit status 3"}, Refuse: []string{"attest: OK"}, Watch: Watch{UntilPowerOff: true}, Timeout: 120 * time.Second,
 		},
 		{
 			ID: "fw,kernel", Summary: "our OVMF (SMM, pflash, blank store) + bare kernel: no root fs",
@@ -87,7 +93,7 @@ func All() []Profile {
 		{
 			ID: "uki,sb-fail", Summary: "Microsoft store (Secure Boot on): the firmware refuses our signed UKI",
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "ms", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
-			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Watch: refusalWatch, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "uki,sb-pass", Summary: "custom store (Secure Boot on, pflash): the signed UKI boots, locked down",
@@ -107,7 +113,7 @@ func All() []Profile {
 		{
 			ID: "uki,sb-pass,tampered", Summary: "custom store (Secure Boot on): a signed UKI with one byte of .linux flipped is refused",
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKITampered, Display: DisplayNone,
-			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Watch: refusalWatch, Timeout: 180 * time.Second,
 		},
 		{
 			ID: "oracle,debian-ovmf,uki,sb-pass", Summary: "independent oracle: Debian's OVMF_CODE_4M.secboot.fd with our custom raw store boots our signed UKI",
@@ -117,7 +123,7 @@ func All() []Profile {
 		{
 			ID: "oracle,debian-ovmf,uki-unsigned,sb-fail", Summary: "independent oracle: Debian's secboot OVMF with our custom store refuses the unsigned UKI",
 			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
-			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Timeout: 180 * time.Second,
+			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Watch: refusalWatch, Timeout: 180 * time.Second,
 		},
 	}, append(append(Stboot(), Chain()...), SNPProfile())...)
 }

@@ -48,6 +48,8 @@ func TestValidateRejects(t *testing.T) {
 		{"ovmf without store", func(p *Profile) { p.Firmware = FirmwarePflash }, "needs a var store"},
 		{"ovmf on microvm", func(p *Profile) { p.Firmware = FirmwarePflash; p.VarStore = "blank"; p.Machine = MachineMicrovm }, "run on q35"},
 		{"no timeout", func(p *Profile) { p.Timeout = 0 }, "no timeout"},
+		{"negative watch", func(p *Profile) { p.Watch.Window = -time.Second }, "negative watch window"},
+		{"watch both ways", func(p *Profile) { p.Watch = Watch{UntilPowerOff: true, Window: time.Second} }, "either until power-off or a window"},
 	}
 	for _, tt := range tests {
 		p := good
