@@ -1,9 +1,11 @@
 package publish
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"os"
@@ -173,7 +175,7 @@ func TestPublishedSignaturesMatchManifest(t *testing.T) {
 
 // TestSpecs checks the published part of the catalogue: the artefact count
 // the reproducibility contract lists (4 OVMF files, 6 var stores, kernel and
-// its db-signed copy, initramfs, 2 UKIs and their signed copies, OS package
+// its kexec-signed copy, initramfs, 2 UKIs and their signed copies, OS package
 // and descriptor, SNP table), pins that exist in pins.json, and names and
 // paths the manifest format accepts.
 func TestSpecs(t *testing.T) {
@@ -193,5 +195,26 @@ func TestSpecs(t *testing.T) {
 	}
 	if _, err := manifest.Marshal(m); err != nil {
 		t.Errorf("Marshal(published catalogue) = %v, want names and paths that validate", err)
+	}
+}
+
+// TestPublishedKexecCert: the committed kexec certificate (which the flake's
+// kernel embeds) is the one in the committed signature log.
+func TestPublishedKexecCert(t *testing.T) {
+	root := filepath.Join("..")
+	l, err := siglog.Read(filepath.Join(root, filepath.FromSlash(SignaturesFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(KexecCertFile)))
+	if err != nil {
+		t.Fatalf("%v (go run mage.go hashes writes it)", err)
+	}
+	blk, rest := pem.Decode(b)
+	if blk == nil || blk.Type != "CERTIFICATE" || len(bytes.TrimSpace(rest)) != 0 {
+		t.Fatalf("%s: want exactly one PEM CERTIFICATE", KexecCertFile)
+	}
+	if want := l.Certificate(keys.Kexec); want == nil || !bytes.Equal(blk.Bytes, want.Raw) {
+		t.Errorf("%s is not the kexec certificate of %s: republish both with go run mage.go hashes", KexecCertFile, SignaturesFile)
 	}
 }
