@@ -207,7 +207,7 @@ func (p *Pipeline) stbootInitramfs(ctx context.Context) error {
 	for _, v := range variants {
 		err := initramfs.Build(ctx, initramfs.Options{
 			Out: v.art.In(p.Env.BuildDir), Root: p.Env.Root, Epoch: st.Epoch, Version: st.Version, Logger: p.Log, Go: goBin,
-			Commands: []string{stbootCommand},
+			Commands: []string{stbootCommand}, Minimal: true,
 			Files: map[string]initramfs.File{
 				stbootHostJSON: {Data: v.host, Mode: 0o644},
 				stbootRootPEM:  {Data: root, Mode: 0o644},

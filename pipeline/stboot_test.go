@@ -78,9 +78,17 @@ func TestStbootMarkers(t *testing.T) {
 		profile.MarkerStbootFetched:  stboot.MarkerFetched,
 		profile.MarkerStbootVerified: stboot.MarkerVerified,
 		profile.MarkerStbootKexec:    stboot.MarkerKexec,
+		profile.MarkerStbootReboot:   announce(stboot.DefaultHostConfig().OnFailureDefault()),
 	} {
 		if got != want {
 			t.Errorf("profile marker %q, stboot prints %q", got, want)
 		}
 	}
+}
+
+// announce is what f prints before its action.
+func announce(f stboot.Failure) string {
+	var b strings.Builder
+	f.Announce(&b)
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -36,8 +36,8 @@ func Chain() []Profile {
 			Network: true, Serve: serve,
 			Expect: append([]string{MarkerSecureBoot, MarkerLockdown, MarkerIntegrity, MarkerStbootDHCP, MarkerStbootFetched, MarkerStbootVerified}, expect...),
 			// The only "Linux version" is the stboot UKI's: nothing was
-			// kexec'd.
-			Refuse: []string{MarkerStbootKexec, "Kernel panic"}, Timeout: stbootTimeout,
+			// kexec'd; stboot fails closed (reboot, no prompt).
+			Refuse: append([]string{MarkerStbootKexec, "Kernel panic"}, noPrompt...), Timeout: stbootTimeout, Watch: stbootWatch(expect),
 		}
 	}
 	return []Profile{
@@ -48,12 +48,12 @@ func Chain() []Profile {
 			"custom store (Secure Boot on): the unsigned kernel as BOOTX64.EFI is refused",
 			catalog.Kernel.Name),
 		kexec("stboot,kexec-unsigned",
-			"the signed stboot UKI (Secure Boot on) fetches a properly signed OS package whose kernel is unsigned: kexec_file_load refuses, a shell",
+			"the signed stboot UKI (Secure Boot on) fetches a properly signed OS package whose kernel is unsigned: kexec_file_load refuses, a reboot",
 			ServeKexecUnsigned,
-			[]string{MarkerKexecUnsigned, MarkerStbootLoadFail, "= no data available", MarkerShell}),
+			[]string{MarkerKexecUnsigned, MarkerStbootLoadFail, "= no data available", MarkerStbootReboot, MarkerRestart}),
 		kexec("stboot,kexec-db-only",
-			"the signed stboot UKI (Secure Boot on) fetches a properly signed OS package whose kernel is signed by db, not the kexec key: kexec_file_load refuses, a shell",
+			"the signed stboot UKI (Secure Boot on) fetches a properly signed OS package whose kernel is signed by db, not the kexec key: kexec_file_load refuses, a reboot",
 			ServeKexecDBOnly,
-			[]string{MarkerKexecNoKey, MarkerStbootLoadFail, "= required key not available", MarkerShell}),
+			[]string{MarkerKexecNoKey, MarkerStbootLoadFail, "= required key not available", MarkerStbootReboot, MarkerRestart}),
 	}
 }

@@ -14,6 +14,10 @@ const (
 	MarkerStbootKexec    = "stboot: kexec"
 	MarkerStbootFail     = "stboot: FAIL"
 	MarkerShell          = "manx: shell on" // init's "manx: shell on /dev/ttyS0 (pid N)"
+	// MarkerStbootReboot is stboot failing closed with host.json's default
+	// on_failure (reboot after 5 s); MarkerRestart is the kernel rebooting.
+	MarkerStbootReboot = "stboot: reboot in 5s (on_failure)"
+	MarkerRestart      = "reboot: Restarting system"
 	// MarkerStbootDHCP ends stboot's "stboot: network eth0 <lease> (dhcp)":
 	// the address came from QEMU's DHCP server (host.json has no static
 	// fallback).
@@ -46,6 +50,10 @@ var (
 	UKIStbootSigned           = catalog.StbootUKISigned.Name
 )
 
+// noPrompt fails a stboot refusal that leaves a shell behind: init's
+// shell line and the shell's prompt.
+var noPrompt = []string{MarkerShell, "$ "}
+
 // appendStboot makes init run /bin/stboot after "manx: userland ready".
 const appendStboot = appendSerial + " manx.stboot=1"
 
@@ -64,15 +72,17 @@ func Stboot() []Profile {
 			ID: id, Summary: summary,
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "blank", Boot: BootKernel,
 			Initramfs: true, InitramfsFile: StbootInitramfs, Display: DisplayNone, Append: appendStboot,
-			Network: true, Serve: serve, Expect: expect, Refuse: refuse, Timeout: stbootTimeout,
+			Network: true, Serve: serve, Expect: expect, Refuse: refuse, Timeout: stbootTimeout, Watch: stbootWatch(expect),
 		}
 	}
-	// A refusal: nothing was kexec'd, init is back at a shell.
-	refused := []string{MarkerStbootVerified, MarkerStbootKexec, "Kernel panic"}
+	// A refusal: nothing was kexec'd, and stboot fails closed: it reboots
+	// (QEMU runs with -no-reboot, so the VM ends) and never leaves a
+	// prompt.
+	refused := append([]string{MarkerStbootVerified, MarkerStbootKexec, "Kernel panic"}, noPrompt...)
 	threshold := direct("fw,kernel,initramfs,stboot,threshold-unmet",
 		"stboot with signature_threshold 2 refuses a descriptor with one valid and one untrusted signature",
 		ServeOneOfTwo,
-		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", MarkerShell}, refused)
+		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", MarkerStbootReboot, MarkerRestart}, refused)
 	threshold.InitramfsFile = StbootInitramfsThreshold2
 	return []Profile{
 		direct("fw,kernel,initramfs,stboot",
@@ -93,13 +103,13 @@ func Stboot() []Profile {
 			Refuse: []string{MarkerStbootFail, "Kernel panic", "lockdown="}, Timeout: stbootTimeout,
 		},
 		direct("fw,kernel,initramfs,stboot,zip-altered",
-			"stboot refuses an OS package zip with one bit flipped in transit: nothing kexec'd, a shell",
+			"stboot refuses an OS package zip with one bit flipped in transit: nothing kexec'd, a reboot",
 			ServeZipFlip,
-			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not match the signed digest", MarkerShell}, refused),
+			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not match the signed digest", MarkerStbootReboot, MarkerRestart}, refused),
 		direct("fw,kernel,initramfs,stboot,untrusted-signer",
-			"stboot refuses a descriptor signed by a key outside its trust root: nothing kexec'd, a shell",
+			"stboot refuses a descriptor signed by a key outside its trust root: nothing kexec'd, a reboot",
 			ServeUntrusted,
-			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not chain to the trust root", MarkerShell}, refused),
+			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not chain to the trust root", MarkerStbootReboot, MarkerRestart}, refused),
 		threshold,
 		direct("fw,kernel,initramfs,stboot,retry",
 			"the OS package server answers 503 twice: stboot retries and boots the OS package",
@@ -107,9 +117,18 @@ func Stboot() []Profile {
 			[]string{"stboot: retry 1", "stboot: retry 2", MarkerStbootFetched, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland},
 			[]string{"stboot: retry 3", MarkerStbootFail, "Kernel panic"}),
 		direct("fw,kernel,initramfs,stboot,server-down",
-			"no OS package server: stboot gives up within its deadline, nothing kexec'd, a shell",
+			"no OS package server: stboot gives up within its deadline, nothing kexec'd, a reboot",
 			ServeDown,
-			[]string{MarkerStbootFail + " fetch: descriptor:", "giving up after 5 attempt(s)", "connection refused", MarkerShell},
-			[]string{MarkerStbootFetched, MarkerStbootKexec, "Kernel panic"}),
+			[]string{MarkerStbootFail + " fetch: descriptor:", "giving up after 5 attempt(s)", "connection refused", MarkerStbootReboot, MarkerRestart},
+			append([]string{MarkerStbootFetched, MarkerStbootKexec, "Kernel panic"}, noPrompt...)),
 	}
+}
+
+// stbootWatch watches a refusal (it ends in MarkerRestart) until the VM
+// ends, so a prompt at any time before fails it; a boot, the default window.
+func stbootWatch(expect []string) Watch {
+	if len(expect) > 0 && expect[len(expect)-1] == MarkerRestart {
+		return Watch{UntilPowerOff: true}
+	}
+	return Watch{}
 }

@@ -43,12 +43,16 @@ type Options struct {
 	Root     string          // module root (the directory holding go.mod); "" means the current directory
 	Commands []string        // extra command packages built in binary mode as /bin/<name>, e.g. "manx/userland/cmd/attest"
 	Files    map[string]File // extra files by archive path, e.g. "etc/manx/policy.json"; parents are created 0755
-	Epoch    time.Time       // mtime of every entry (SOURCE_DATE_EPOCH); zero means 1970-01-01
-	Version  string          // Manx version from git, stamped into binary-mode commands (main.version) and etc/os-release
-	GOARCH   string          // target architecture; "" means amd64
-	Go       string          // go command; "" means "go" on PATH
-	Logger   *slog.Logger    // nil: discard
-	WorkDir  string          // scratch directory, must exist; "" means a new directory under os.TempDir, removed afterwards
+	// Minimal leaves out every u-root tool (BusyboxCommands, the shell and
+	// the kexec tool): the archive holds init and Commands only. The stboot
+	// initramfs is minimal, so a failed boot leaves nothing to boot by hand.
+	Minimal bool
+	Epoch   time.Time    // mtime of every entry (SOURCE_DATE_EPOCH); zero means 1970-01-01
+	Version string       // Manx version from git, stamped into binary-mode commands (main.version) and etc/os-release
+	GOARCH  string       // target architecture; "" means amd64
+	Go      string       // go command; "" means "go" on PATH
+	Logger  *slog.Logger // nil: discard
+	WorkDir string       // scratch directory, must exist; "" means a new directory under os.TempDir, removed afterwards
 }
 
 // Build builds the initramfs described by o into o.Out.
@@ -135,20 +139,33 @@ func buildEntries(ctx context.Context, log *slog.Logger, o Options, root, work s
 	if err := os.Mkdir(uimageTmp, 0o755); err != nil {
 		return nil, nil, fmt.Errorf("initramfs: %w", err)
 	}
-	log.Info("Building initramfs commands", "busybox", len(BusyboxCommands), "binary", len(BinaryCommands)+len(o.Commands))
-	err = uimage.Create(ulog(log),
+	busybox, binary := BusyboxCommands, BinaryCommands
+	if o.Minimal {
+		busybox, binary = nil, []string{InitPackage}
+	}
+	log.Info("Building initramfs commands", "busybox", len(busybox), "binary", len(binary)+len(o.Commands), "minimal", o.Minimal)
+	opts := []uimage.Modifier{
 		uimage.WithReplaceEnv(env),
 		uimage.WithTempDir(uimageTmp),
 		uimage.WithSkipLDD(),
-		// Keep u-root's own flags (-a -gcflags=all=-l -trimpath -ldflags
-		// "-s -w -buildid=") and add Manx's, which repeat and extend them.
-		uimage.WithBusyboxBuildOpts(&golang.BuildOpts{ExtraArgs: bbFlags}),
-		uimage.WithBusyboxCommands(BusyboxCommands...),
-		uimage.WithCommands(nil, bin, append(slices.Clone(BinaryCommands), o.Commands...)...),
+	}
+	if len(busybox) > 0 {
+		opts = append(opts,
+			// Keep u-root's own flags (-a -gcflags=all=-l -trimpath -ldflags
+			// "-s -w -buildid=") and add Manx's, which repeat and extend them.
+			uimage.WithBusyboxBuildOpts(&golang.BuildOpts{ExtraArgs: bbFlags}),
+			uimage.WithBusyboxCommands(busybox...),
+		)
+	}
+	opts = append(opts,
+		uimage.WithCommands(nil, bin, append(slices.Clone(binary), o.Commands...)...),
 		uimage.WithInit("init"),
-		uimage.WithShell(Shell),
-		uimage.WithOutput(out),
 	)
+	if len(busybox) > 0 {
+		opts = append(opts, uimage.WithShell(Shell))
+	}
+	opts = append(opts, uimage.WithOutput(out))
+	err = uimage.Create(ulog(log), opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("initramfs: building commands: %w", err)
 	}

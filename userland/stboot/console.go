@@ -56,6 +56,10 @@ func (c *console) fail(step string, err error) {
 type Error struct {
 	Step string
 	Err  error
+	// Then is what the host configuration says to do now (its on_failure
+	// and failure_delay; the defaults when the configuration itself could
+	// not be read).
+	Then Failure
 }
 
 func (e *Error) Error() string { return "stboot: " + e.Step + ": " + e.Err.Error() }

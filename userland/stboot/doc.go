@@ -12,6 +12,7 @@
 //	stboot: verified              after ospkg.Verify accepted the package
 //	stboot: kexec                 right before the kexec reboot
 //	stboot: FAIL <step>: <reason> on any failure, one line; Run then returns an *Error
+//	stboot: reboot in 5s (on_failure)  then, from cmd/stboot: it fails closed
 //
 // where <step> is config, network, fetch, descriptor, verify, extract, load
 // or kexec. Informational lines ("stboot: network …", "stboot: OS package
@@ -39,11 +40,22 @@
 //	  "network_mode": "dhcp",
 //	  "dhcp_timeout": "15s",
 //	  "address": "10.0.2.15/24",
-//	  "gateway": "10.0.2.2"
+//	  "gateway": "10.0.2.2",
+//	  "on_failure": "reboot",
+//	  "failure_delay": "5s"
 //	}
 //
 // descriptor_url is required. The descriptor's os_pkg_url may be relative
 // to it.
+//
+// # Failing closed
+//
+// After any failure stboot does what on_failure says, "reboot" (try again
+// from the firmware) or "poweroff", once the refusal has been on the
+// console for failure_delay (0 to 1 minute); never a prompt. The stboot
+// initramfs holds init and stboot only (no shell, no kexec tool, no u-root
+// tools), and init powers off if stboot exits all the same. A host config
+// that cannot be read gets the defaults: reboot after 5 seconds.
 //
 // # Network
 //

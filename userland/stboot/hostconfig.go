@@ -39,7 +39,15 @@ type HostConfig struct {
 	DHCPTimeout        Duration `json:"dhcp_timeout"`        // DHCP attempt budget before the static fallback
 	Address            string   `json:"address"`             // static (and DHCP fallback) address, CIDR; "" disables the fallback
 	Gateway            string   `json:"gateway"`             // static default gateway; "" means none
+	OnFailure          string   `json:"on_failure"`          // after a refusal: reboot (default) or poweroff; never a prompt
+	FailureDelay       Duration `json:"failure_delay"`       // how long the refusal stays on the console first, 0..60s
 }
+
+// What stboot does after it failed (HostConfig.OnFailure).
+const (
+	OnFailureReboot   = "reboot"
+	OnFailurePowerOff = "poweroff"
+)
 
 // DefaultHostConfig returns the defaults, which match QEMU user-mode
 // networking (slirp: guest 10.0.2.15/24, host and gateway 10.0.2.2).
@@ -59,6 +67,8 @@ func DefaultHostConfig() HostConfig {
 		DHCPTimeout:        Duration(15 * time.Second),
 		Address:            "10.0.2.15/24",
 		Gateway:            "10.0.2.2",
+		OnFailure:          OnFailureReboot,
+		FailureDelay:       Duration(5 * time.Second),
 	}
 }
 
@@ -112,6 +122,14 @@ func (c *HostConfig) Validate() error {
 		if d.v <= 0 {
 			bad("%s %v, want > 0", d.name, time.Duration(d.v))
 		}
+	}
+	switch c.OnFailure {
+	case OnFailureReboot, OnFailurePowerOff:
+	default:
+		bad("on_failure %q, want %s or %s", c.OnFailure, OnFailureReboot, OnFailurePowerOff)
+	}
+	if c.FailureDelay < 0 || c.FailureDelay > Duration(time.Minute) {
+		bad("failure_delay %v, want 0..1m0s", time.Duration(c.FailureDelay))
 	}
 	if c.RetryWaitMin > c.RetryWaitMax {
 		bad("retry_wait_min %v > retry_wait_max %v", time.Duration(c.RetryWaitMin), time.Duration(c.RetryWaitMax))

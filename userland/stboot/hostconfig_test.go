@@ -22,7 +22,8 @@ func TestParseHostConfig(t *testing.T) {
 
 	full := `{"version":1,"descriptor_url":"https://boot.example/os.json","trust_root":"/r.pem","signature_threshold":2,
 		"request_timeout":"5s","deadline":"1m","retry_max":0,"retry_wait_min":"1s","retry_wait_max":"1s","size_cap":1000,
-		"interface":"ens3","network_mode":"static","dhcp_timeout":"3s","address":"192.168.1.2/24","gateway":""}`
+		"interface":"ens3","network_mode":"static","dhcp_timeout":"3s","address":"192.168.1.2/24","gateway":"",
+		"on_failure":"poweroff","failure_delay":"0s"}`
 	got, err = ParseHostConfig([]byte(full))
 	if err != nil {
 		t.Fatalf("ParseHostConfig(full) = %v", err)
@@ -30,7 +31,7 @@ func TestParseHostConfig(t *testing.T) {
 	want = HostConfig{Version: 1, DescriptorURL: "https://boot.example/os.json", TrustRoot: "/r.pem", SignatureThreshold: 2,
 		RequestTimeout: Duration(5 * time.Second), Deadline: Duration(time.Minute), RetryMax: 0,
 		RetryWaitMin: Duration(time.Second), RetryWaitMax: Duration(time.Second), SizeCap: 1000, Interface: "ens3",
-		NetworkMode: ModeStatic, DHCPTimeout: Duration(3 * time.Second), Address: "192.168.1.2/24"}
+		NetworkMode: ModeStatic, DHCPTimeout: Duration(3 * time.Second), Address: "192.168.1.2/24", OnFailure: OnFailurePowerOff}
 	if diff := cmp.Diff(&want, got); diff != "" {
 		t.Errorf("ParseHostConfig(full) (-want +got):\n%s", diff)
 	}
@@ -57,6 +58,8 @@ func TestParseHostConfigErrors(t *testing.T) {
 		{"address", `{"descriptor_url":"http://h/x","address":"10.0.2.15"}`, `address "10.0.2.15": want an IPv4 CIDR`},
 		{"gateway", `{"descriptor_url":"http://h/x","gateway":"::1"}`, `gateway "::1": want an IPv4 address`},
 		{"no interface", `{"descriptor_url":"http://h/x","interface":""}`, "interface is empty"},
+		{"on_failure", `{"descriptor_url":"http://h/x","on_failure":"shell"}`, `on_failure "shell", want reboot or poweroff`},
+		{"failure_delay", `{"descriptor_url":"http://h/x","failure_delay":"2m"}`, "failure_delay 2m0s, want 0..1m0s"},
 		{"trailing data", `{"descriptor_url":"http://h/x"} {}`, "data after the JSON object"},
 		{"all at once", `{"signature_threshold":0,"retry_max":-1}`, "descriptor_url \"\": want an absolute http or https URL\nsignature_threshold 0, want >= 1\nretry_max -1, want 0..100"},
 	}

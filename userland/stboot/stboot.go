@@ -39,23 +39,25 @@ type Options struct {
 // with a Kexec whose Exec returns nil, Run returns nil.
 func Run(ctx context.Context, o Options) error {
 	if o.Console == nil || o.Network == nil || o.Kexec == nil {
-		return &Error{Step: StepConfig, Err: errors.New("stboot: Options need Console, Network and Kexec")}
+		return &Error{Step: StepConfig, Err: errors.New("stboot: Options need Console, Network and Kexec"), Then: DefaultHostConfig().failure()}
 	}
 	con := &console{w: o.Console}
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	then := DefaultHostConfig().failure()
 	fail := func(step string, err error) error {
 		con.fail(step, err)
 		log.Error("stboot failed", "step", step, "err", err)
-		return &Error{Step: step, Err: err}
+		return &Error{Step: step, Err: err, Then: then}
 	}
 
 	hc, policy, err := loadConfig(cmp.Or(o.ConfigPath, DefaultConfigPath))
 	if err != nil {
 		return fail(StepConfig, err)
 	}
+	then = hc.failure()
 	if o.Now != nil {
 		policy.Time = o.Now()
 	}

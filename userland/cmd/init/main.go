@@ -6,8 +6,9 @@
 // shell on each console named by console= and restarts it when it exits.
 //
 // With manx.stboot=1 (the stboot initramfs), init first runs /bin/stboot,
-// which fetches, verifies and kexecs a signed OS package; if stboot exits,
-// init says so and carries on as above (see stboot.go).
+// which fetches, verifies and kexecs a signed OS package, and on failure
+// reboots or powers off; if stboot exits all the same, init says so and
+// powers off: no shell (see stboot.go).
 //
 // Other kernel command line parameters: manx.hold=SECONDS (default 2, at
 // most 60) is how long the picture stays up before power-off. With the cat on
@@ -84,7 +85,12 @@ func run(con console) {
 
 	drawn := showCat(con)
 	r := newReaper(con)
-	runStboot(con, r, params)
+	if runStboot(con, r, params) {
+		// Fail closed: a network boot that booted nothing never leaves a
+		// prompt behind.
+		powerOff(con)
+		return
+	}
 
 	switch mode := params["manx.test"]; mode {
 	case "poweroff":

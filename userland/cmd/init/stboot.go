@@ -31,27 +31,30 @@ func stbootWanted(params map[string]string) (bool, string) {
 }
 
 // runStboot runs stboot on init's console when the command line asks for
-// it. stboot prints its own markers and, on failure, "stboot: FAIL <step>:
-// <reason>"; when it exits (nothing was kexec'd) init reports how and
-// returns, and the caller goes on to the shells. It never powers off.
-func runStboot(con console, r *reaper, params map[string]string) {
+// it, and reports whether it did. stboot prints its own markers and, on
+// failure, "stboot: FAIL <step>: <reason>", then reboots or powers off
+// itself (host.json's on_failure). If it exits all the same (nothing was
+// kexec'd), init reports how; the caller then fails closed: it powers off
+// instead of starting shells (the stboot initramfs has none anyway).
+func runStboot(con console, r *reaper, params map[string]string) bool {
 	want, problem := stbootWanted(params)
 	if problem != "" {
 		con.printf("%s", problem)
 	}
 	if !want {
-		return
+		return false
 	}
 	pid, err := start([]string{stbootPath}, "")
 	if err != nil {
-		con.printf("stboot: starting %s: %v; no OS package booted, starting shells", stbootPath, err)
-		return
+		con.printf("stboot: starting %s: %v; no OS package booted", stbootPath, err)
+		return true
 	}
 	select {
 	case ws := <-r.wait(pid):
-		con.printf("stboot exited (%s): no OS package booted, starting shells", describe(ws))
+		con.printf("stboot exited (%s): no OS package booted", describe(ws))
 	case <-time.After(stbootLimit):
 		unix.Kill(pid, unix.SIGKILL)
-		con.printf("stboot still running after %v: killed; no OS package booted, starting shells", stbootLimit)
+		con.printf("stboot still running after %v: killed; no OS package booted", stbootLimit)
 	}
+	return true
 }

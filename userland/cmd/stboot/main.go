@@ -1,8 +1,10 @@
 // Command stboot downloads, verifies and kexecs a signed Manx OS package
 // (see package manx/userland/stboot). Manx's init runs it as /bin/stboot
-// when the kernel command line has manx.stboot=1 and drops to a shell when
-// it exits non-zero. On success it does not exit: the kexec reboot replaces
-// the kernel.
+// when the kernel command line has manx.stboot=1. On success it does not
+// exit: the kexec reboot replaces the kernel. On failure it fails closed:
+// it prints the refusal and then reboots or powers off as host.json's
+// on_failure says (after failure_delay), never leaving a prompt; it exits
+// non-zero only if that fails (or under -dry-run).
 //
 // Flags: -config PATH (default /etc/manx/stboot/host.json), -tmp DIR
 // (default /tmp), -dry-run (verify and extract, but neither load nor
@@ -11,6 +13,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -43,6 +46,16 @@ func main() {
 	})
 	if err != nil {
 		// Run has printed "stboot: FAIL <step>: <reason>".
+		then := stboot.DefaultHostConfig().OnFailureDefault()
+		var se *stboot.Error
+		if errors.As(err, &se) {
+			then = se.Then
+		}
+		if !*dryRun {
+			if err := then.Do(os.Stdout, stboot.SysMachine{}, nil); err != nil {
+				fmt.Fprintf(os.Stdout, "stboot: %s failed: %v\n", then.Action, err)
+			}
+		}
 		os.Exit(1)
 	}
 }
