@@ -71,7 +71,9 @@ func (Deploy) StbootKexecUnsigned(ctx context.Context) error {
 }
 
 // StbootKexecDbOnly serves a properly signed OS package whose kernel db signed, not the kexec key: refused.
-func (Deploy) StbootKexecDbOnly(ctx context.Context) error { return deploy(ctx, "stboot,kexec-db-only") }
+func (Deploy) StbootKexecDbOnly(ctx context.Context) error {
+	return deploy(ctx, "stboot,kexec-db-only")
+}
 
 // BareKernelSb offers the signed kernel to the firmware as BOOTX64.EFI (Secure Boot on): Access Denied.
 func (Deploy) BareKernelSb(ctx context.Context) error { return deploy(ctx, "bare-kernel,sb") }
@@ -79,6 +81,14 @@ func (Deploy) BareKernelSb(ctx context.Context) error { return deploy(ctx, "bare
 // BareKernelUnsignedSb offers the unsigned kernel as BOOTX64.EFI (Secure Boot on): Access Denied.
 func (Deploy) BareKernelUnsignedSb(ctx context.Context) error {
 	return deploy(ctx, "bare-kernel-unsigned,sb")
+}
+
+// MsShimOrMsSigned boots Debian's Microsoft-signed shim with the Microsoft store (Secure Boot on): shim runs.
+func (Deploy) MsShimOrMsSigned(ctx context.Context) error { return deploy(ctx, "ms,shim-or-ms-signed") }
+
+// CustomShimMsSignedSbFail boots Debian's Microsoft-signed shim with the custom store: Access Denied.
+func (Deploy) CustomShimMsSignedSbFail(ctx context.Context) error {
+	return deploy(ctx, "custom,shim-ms-signed,sb-fail")
 }
 
 // Check builds what a profile boots, boots it headless and asserts its outcome, e.g. `deploy:check kernel,initramfs`.
