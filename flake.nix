@@ -73,7 +73,7 @@
         inherit version recipe kernel;
         stubPin = pins.systemd-boot-efi;
         # Test-only pins: reference data the unit tests read (go-test check).
-        testPins = [ pins.ovmf-amdsev ];
+        testPins = [ pins.ovmf-amdsev pins.shim-signed ];
       };
     in
     {

@@ -125,7 +125,7 @@ func All() []Profile {
 			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
 			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Watch: refusalWatch, Timeout: 180 * time.Second,
 		},
-	}, append(append(Stboot(), Chain()...), SNPProfile())...)
+	}, append(append(append(Stboot(), Chain()...), Microsoft()...), SNPProfile())...)
 }
 
 // SNPProfile is the SEV-SNP guest; it comes last because on hosts without

@@ -53,7 +53,7 @@ type Profile struct {
 	VarStore  string // blank, ms, custom (with OVMF)
 	Boot      string
 	Initramfs bool   // pass the initramfs (direct boot)
-	UKI       string // the UKI for ESP boot: an artefact name (catalog), e.g. "uki-signed"
+	UKI       string // the EFI binary for ESP boot (a UKI or any PE): an artefact name (catalog), e.g. "uki-signed"; or see ESPPin
 	Display   string
 	Append    string        // kernel command line for direct boot
 	Expect    []string      // serial markers, in order
@@ -72,6 +72,10 @@ type Profile struct {
 	// Serve names the OS package server scenario (Serve* constants) the
 	// host runs on its loopback for the VM's lifetime; "" for none.
 	Serve string
+	// ESPPin is the EFI binary of ESP boot taken from a pinned Debian
+	// package (pins.json) instead of a catalog artefact: a binary someone
+	// else signed, e.g. Debian's Microsoft-signed shim.
+	ESPPin *PinnedEFI
 	// Watch is how long the check keeps looking for Refuse text after the
 	// last expected marker; the zero value watches for DefaultWatchWindow.
 	Watch Watch
@@ -110,6 +114,12 @@ func (w Watch) String() string {
 		return "power-off"
 	}
 	return w.Duration().String()
+}
+
+// PinnedEFI is an EFI binary inside a pinned .deb.
+type PinnedEFI struct {
+	Pin  string // name of the pin in pins.json whose .deb carries the binary
+	Path string // the binary inside the package's data.tar, e.g. "usr/lib/shim/shimx64.efi.signed"
 }
 
 // SNP are the launch settings of an SEV-SNP guest; with the firmware,
@@ -177,12 +187,15 @@ func (p Profile) Validate() error {
 	}
 	switch p.Boot {
 	case BootKernel:
-		if p.UKI != "" {
-			bad("direct kernel boot takes no UKI")
+		if p.UKI != "" || p.ESPPin != nil {
+			bad("direct kernel boot takes no UKI or pinned EFI binary")
 		}
 	case BootESP:
-		if p.UKI == "" || p.Initramfs {
-			bad("ESP boot takes a UKI (which carries the initramfs)")
+		if (p.UKI == "") == (p.ESPPin == nil) || p.Initramfs {
+			bad("ESP boot takes exactly one EFI binary, a UKI artefact (which carries the initramfs) or a pinned one, and no initramfs")
+		}
+		if p.ESPPin != nil && (p.ESPPin.Pin == "" || p.ESPPin.Path == "") {
+			bad("a pinned EFI binary needs a pin name and a path inside its package")
 		}
 	default:
 		bad("unknown boot path %q", p.Boot)
@@ -238,6 +251,9 @@ func (p Profile) Dump(w io.Writer) {
 	fmt.Fprintf(w, "  machine=%s firmware=%s varstore=%s boot=%s display=%s\n", p.Machine, or(p.Firmware, "default"), or(p.VarStore, "-"), p.Boot, p.Display)
 	if p.InitramfsFile != "" {
 		fmt.Fprintf(w, "  initramfs=%s\n", p.InitramfsFile)
+	}
+	if p.ESPPin != nil {
+		fmt.Fprintf(w, "  efi=%s from pin %s\n", p.ESPPin.Path, p.ESPPin.Pin)
 	}
 	if p.Network {
 		fmt.Fprintf(w, "  network=user serve=%s\n", or(p.Serve, "-"))

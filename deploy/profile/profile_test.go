@@ -48,6 +48,14 @@ func TestValidateRejects(t *testing.T) {
 		{"ovmf without store", func(p *Profile) { p.Firmware = FirmwarePflash }, "needs a var store"},
 		{"ovmf on microvm", func(p *Profile) { p.Firmware = FirmwarePflash; p.VarStore = "blank"; p.Machine = MachineMicrovm }, "run on q35"},
 		{"no timeout", func(p *Profile) { p.Timeout = 0 }, "no timeout"},
+		{"esp with uki and pin", func(p *Profile) {
+			p.Firmware, p.VarStore, p.Boot, p.UKI, p.ESPPin = FirmwarePflash, "ms", BootESP, UKISigned, &ShimSigned
+		}, "exactly one EFI binary"},
+		{"esp without binary", func(p *Profile) { p.Firmware, p.VarStore, p.Boot = FirmwarePflash, "ms", BootESP }, "exactly one EFI binary"},
+		{"pin without path", func(p *Profile) {
+			p.Firmware, p.VarStore, p.Boot, p.ESPPin = FirmwarePflash, "ms", BootESP, &PinnedEFI{Pin: "shim-signed"}
+		}, "a pin name and a path"},
+		{"kernel boot with pin", func(p *Profile) { p.ESPPin = &ShimSigned }, "direct kernel boot takes no"},
 		{"negative watch", func(p *Profile) { p.Watch.Window = -time.Second }, "negative watch window"},
 		{"watch both ways", func(p *Profile) { p.Watch = Watch{UntilPowerOff: true, Window: time.Second} }, "either until power-off or a window"},
 	}

@@ -4,7 +4,8 @@
 // state (a private copy of the var store, the ESP disk image), what the VM
 // talks to on the host (the stboot OS package server) and the screen check.
 // It builds nothing: every file it reads must already be in the build
-// directory.
+// directory, except an EFI binary a profile takes from a pinned package
+// (profile.Profile.ESPPin), which it fetches and extracts before booting.
 package vm
 
 import (
@@ -29,6 +30,7 @@ import (
 
 // Config is where a VM's inputs are and where its logs go.
 type Config struct {
+	Root      string // the repository root: pins.json
 	BuildDir  string
 	CacheDir  string // the KVM probe's answer is cached here
 	LogDir    string
@@ -39,7 +41,7 @@ type Config struct {
 
 // FromEnv is the Config of a build environment.
 func FromEnv(e *buildenv.Env, log *slog.Logger) Config {
-	return Config{BuildDir: e.BuildDir, CacheDir: e.CacheDir, LogDir: e.LogDir, Epoch: e.Epoch, OspkgPort: e.OspkgPort, Log: log}
+	return Config{Root: e.Root, BuildDir: e.BuildDir, CacheDir: e.CacheDir, LogDir: e.LogDir, Epoch: e.Epoch, OspkgPort: e.OspkgPort, Log: log}
 }
 
 // Groups lists the artefact groups profile p boots from.
@@ -78,7 +80,9 @@ func Inputs(c Config, p profile.Profile) (qemu.Inputs, error) {
 		}
 		in.Initramfs = art.In(c.BuildDir)
 	}
-	if p.Boot == profile.BootESP {
+	if p.Boot == profile.BootESP && p.ESPPin != nil {
+		in.ESP = c.pinnedEFIPath(*p.ESPPin) // extractPinned puts it there
+	} else if p.Boot == profile.BootESP {
 		art, err := catalog.Find(p.UKI)
 		if err != nil {
 			return in, fmt.Errorf("profile %s: %w", p.ID, err)
@@ -140,7 +144,8 @@ func Options(ctx context.Context, c Config) run.Options {
 }
 
 // prepare gives each VM its own copy of its var store (firmware and QEMU
-// write to it) and turns the UKI into an ESP disk image.
+// write to it) and turns the EFI binary (a UKI, or a pinned one) into an
+// ESP disk image.
 func (c Config) prepare(dir string, in *qemu.Inputs) error {
 	if in.Vars != "" {
 		dst := filepath.Join(dir, filepath.Base(in.Vars))
@@ -182,6 +187,9 @@ func ScreenHasMascot(ppm []byte) error {
 // An SEV-SNP profile on a host without SNP returns an error wrapping
 // ErrNoSNP that names the expected measurement.
 func Check(ctx context.Context, c Config, p profile.Profile) (run.Result, error) {
+	if err := c.extractPinned(ctx, p); err != nil {
+		return run.Result{Profile: p.ID}, err
+	}
 	in, err := Inputs(c, p)
 	if err != nil {
 		return run.Result{Profile: p.ID}, err
@@ -198,6 +206,9 @@ func Check(ctx context.Context, c Config, p profile.Profile) (run.Result, error)
 
 // Interactive boots p for a person at this terminal.
 func Interactive(ctx context.Context, c Config, p profile.Profile) error {
+	if err := c.extractPinned(ctx, p); err != nil {
+		return err
+	}
 	in, err := Inputs(c, p)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"manx/deploy/profile"
 	"manx/firmware/edk2"
 	"manx/firmware/snp/snptest"
 	"manx/internal/nixcheck"
@@ -41,7 +42,7 @@ func expect(t *testing.T) nixcheck.Expect {
 			"uki":      {stubPin},
 		},
 		CheckPins: map[string][]string{
-			"go-test": {snptest.OVMFPin},
+			"go-test": {snptest.OVMFPin, profile.ShimSigned.Pin},
 		},
 		Kernel: nixcheck.Recipe{
 			Package:   "kernel",
