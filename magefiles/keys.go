@@ -12,12 +12,13 @@ import (
 	"manx/firmware/varstore"
 )
 
-// Keys generates the Secure Boot (PK, KEK, db) and stboot keys into keys/ if absent; it never overwrites.
+// Keys generates the Secure Boot (PK, KEK, db, kexec) and stboot keys into keys/ (or MANX_KEYS_DIR) if absent; it never overwrites.
 func Keys() error {
 	p, err := newPipeline()
 	if err != nil {
 		return err
 	}
+	p.GenerateKeys = true // the one command that may create a hierarchy in MANX_KEYS_DIR
 	_, err = p.Keys()
 	return err
 }

@@ -15,8 +15,13 @@
 // Signatures are PureEd25519 over the 32-byte SHA-256 of the exact zip bytes,
 // as in ST. Verify accepts a package when at least TrustPolicy.Threshold
 // distinct signers (distinct public keys) each have an Ed25519 certificate
-// issued directly by a trust root (or are a root) and a valid signature; only
-// then does it unpack the zip and check every file against the manifest.
+// issued directly by a trust root and a valid signature; only then does it
+// unpack the zip and check every file against the manifest. Roots issue
+// signers and never sign packages themselves; a signer certificate must not
+// be a CA and must have the digitalSignature key usage; a key counts once,
+// however many certificates carry it. With TrustPolicy.DistinctRoots a root
+// counts once too, so a threshold of N needs N root holders. Every refused
+// signature's reason is listed in the threshold error.
 //
 // The zip is byte-reproducible: entries are sorted, every mtime is the
 // caller's time (SOURCE_DATE_EPOCH) in UTC, modes are fixed (0644 files,
@@ -50,7 +55,10 @@
 //   - Certificate validity is checked at TrustPolicy.Time; a zero Time skips
 //     the validity periods (firmware clocks are unreliable; Manx certificates
 //     run to 9999 anyway). Extended key usages are not checked (ST uses Go's
-//     default, serverAuth).
+//     default, serverAuth); the key usage must include digitalSignature (a
+//     certificate without the extension is refused), basic constraints must
+//     not say CA, and a certificate with a trust root's key (the root itself
+//     included) never counts.
 //   - Measurement (ST's PCR 12/13/14) is not done here: those PCRs clash with
 //     systemd-stub and shim, and is the caller's decision.
 package ospkg

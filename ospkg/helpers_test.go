@@ -2,11 +2,16 @@ package ospkg
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"testing"
 	"time"
 
 	"manx/internal/testutil"
+	"manx/sign"
 )
 
 // epoch is the test SOURCE_DATE_EPOCH.
@@ -51,4 +56,37 @@ func packed(t testing.TB, c Contents) []byte {
 		t.Fatalf("Pack() = %v", err)
 	}
 	return b.Bytes()
+}
+
+// issued returns a signer whose Ed25519 key derives from seed and whose
+// certificate, named cn, is issued by parent: a leaf with the
+// digitalSignature key usage, as Manx's signers, changed by mutate (to make
+// certificates Verify must refuse).
+func issued(t testing.TB, cn string, seed byte, parent sign.Signer, mutate func(*x509.Certificate)) *sign.Static {
+	t.Helper()
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(int64(seed)),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             epoch,
+		NotAfter:              epoch.AddDate(10, 0, 0),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+	}
+	if mutate != nil {
+		mutate(tmpl)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent.Certificate(), key.Public(), parent.Signer())
+	if err != nil {
+		t.Fatalf("issuing test certificate %q: %v", cn, err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sign.NewStatic(key, cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -13,18 +13,27 @@ import (
 type TrustPolicy struct {
 	// Roots are the signing roots. A signer certificate must be issued
 	// directly by one of them (no intermediates, as in System
-	// Transparency) or be one of them.
+	// Transparency). Roots only issue signers: a root's own key never
+	// counts as a signer, nor does a CA certificate or one without the
+	// digitalSignature key usage.
 	Roots []*x509.Certificate
 	// Threshold is the minimum number of distinct signers (distinct
 	// Ed25519 public keys) with a valid signature; at least 1.
 	Threshold int
+	// DistinctRoots counts signers issued by the same root once, so a
+	// threshold of N needs signers from N different roots (N parties, not
+	// one root key holder who issues N signer certificates). It needs at
+	// least Threshold roots with distinct keys. False (the default) counts
+	// every distinct signer key, whichever root issued it.
+	DistinctRoots bool
 	// Time is when certificate validity periods are checked; zero means
 	// they are not checked.
 	Time time.Time
 }
 
-// validate checks the policy itself.
-func (p *TrustPolicy) validate() error {
+// Validate checks the policy itself (Verify does too); its error wraps
+// ErrPolicy.
+func (p *TrustPolicy) Validate() error {
 	var errs []error
 	if p.Threshold < 1 {
 		errs = append(errs, fmt.Errorf("threshold %d, want >= 1", p.Threshold))
@@ -32,10 +41,17 @@ func (p *TrustPolicy) validate() error {
 	if len(p.Roots) == 0 {
 		errs = append(errs, errors.New("no trust roots"))
 	}
+	keys := map[string]bool{}
 	for i, r := range p.Roots {
 		if r == nil {
 			errs = append(errs, fmt.Errorf("trust root %d is nil", i))
+			continue
 		}
+		keys[string(r.RawSubjectPublicKeyInfo)] = true
+	}
+	if p.DistinctRoots && p.Threshold > len(keys) {
+		errs = append(errs, fmt.Errorf("threshold %d with distinct roots needs %d roots with distinct keys, have %d",
+			p.Threshold, p.Threshold, len(keys)))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("ospkg: %w: %w", ErrPolicy, err)

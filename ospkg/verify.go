@@ -1,6 +1,7 @@
 package ospkg
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"crypto/x509"
@@ -11,14 +12,22 @@ import (
 
 // Verify checks an OS package against trust and returns its contents. In
 // order: the descriptor's structure; the zip's SHA-256 against the
-// descriptor's os_pkg_sha256 (when present); for each (certificate,
-// signature) pair, that the certificate has an Ed25519 key, chains to a
-// trust root and that the signature verifies over SHA-256(zip); that the
-// number of distinct valid signers reaches trust.Threshold; and only then
-// the zip's layout and every file against the manifest. Errors name the
-// failed check and its values and wrap one of the package's sentinels.
+// descriptor's os_pkg_sha256 (when present); each (certificate, signature)
+// pair (see below); that the number of counted signers reaches
+// trust.Threshold; and only then the zip's layout and every file against
+// the manifest. Errors name the failed check and its values and wrap one of
+// the package's sentinels.
+//
+// A signature counts when its certificate has an Ed25519 key that is not a
+// trust root's (roots do not sign packages), is issued directly by a trust
+// root, is not a CA, has the digitalSignature key usage, and the signature
+// verifies over SHA-256(zip). A key counts once: a second signature by the
+// same certificate, or by another certificate carrying the same key, is
+// refused. With trust.DistinctRoots, a root counts once too: signers issued
+// by the same root count as one. Every refused signature's reason ("signature
+// i: ...") is joined into the threshold error.
 func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, error) {
-	if err := trust.validate(); err != nil {
+	if err := trust.Validate(); err != nil {
 		return nil, err
 	}
 	if desc == nil {
@@ -39,14 +48,16 @@ func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, error) 
 		pool.AddCert(r)
 	}
 	valid := 0
-	seen := map[string]bool{}
+	counted := map[string]signer{} // by Ed25519 public key
 	var problems []error
 	for i := range desc.Certificates {
-		err := verifyOne(desc.Certificates[i], desc.Signatures[i], digest, pool, trust, seen)
+		s, err := verifyOne(desc.Certificates[i], desc.Signatures[i], digest, pool, trust, counted)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("signature %d: %w", i, err))
 			continue
 		}
+		s.index = i
+		counted[string(s.cert.PublicKey.(ed25519.PublicKey))] = s
 		valid++
 	}
 	if valid < trust.Threshold {
@@ -63,36 +74,73 @@ func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, error) 
 	return c, nil
 }
 
-// verifyOne checks one (certificate, signature) pair and records the
-// signer's key in seen, so a second signature by the same key is not
-// counted.
-func verifyOne(certBytes, sig, digest []byte, pool *x509.CertPool, trust TrustPolicy, seen map[string]bool) error {
+// signer is a counted signature: its certificate, key and issuing root.
+type signer struct {
+	index int
+	cert  *x509.Certificate
+	root  *x509.Certificate
+}
+
+// verifyOne checks one (certificate, signature) pair against trust and
+// against the signatures counted so far (counted, keyed by public key), and
+// returns the counted signer. Checks, in order: an Ed25519 key; not a trust
+// root's key; issued by a trust root; not a CA; digitalSignature key usage;
+// the signature; a key not counted already (and, with
+// trust.DistinctRoots, a root not used already).
+func verifyOne(certBytes, sig, digest []byte, pool *x509.CertPool, trust TrustPolicy, counted map[string]signer) (signer, error) {
 	cert, err := parseCert(certBytes)
 	if err != nil {
-		return fmt.Errorf("certificate: %w", err)
+		return signer{}, fmt.Errorf("certificate: %w", err)
 	}
 	name := cert.Subject.String()
 	pub, ok := cert.PublicKey.(ed25519.PublicKey)
 	if !ok {
-		return fmt.Errorf("signer %q has a %T key, want Ed25519", name, cert.PublicKey)
+		return signer{}, fmt.Errorf("signer %q has a %T key, want Ed25519", name, cert.PublicKey)
+	}
+	for _, r := range trust.Roots {
+		if rk, ok := r.PublicKey.(ed25519.PublicKey); ok && rk.Equal(pub) {
+			if bytes.Equal(r.Raw, cert.Raw) {
+				return signer{}, fmt.Errorf("signer %q is a trust root: roots do not sign packages", name)
+			}
+			return signer{}, fmt.Errorf("signer %q has the key of trust root %q: roots do not sign packages", name, r.Subject.String())
+		}
 	}
 	at := trust.Time
 	if at.IsZero() {
 		at = cert.NotBefore // validity not checked (see TrustPolicy.Time)
 	}
-	if _, err := cert.Verify(x509.VerifyOptions{
+	chains, err := cert.Verify(x509.VerifyOptions{
 		Roots:       pool,
 		CurrentTime: at,
 		KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	}); err != nil {
-		return fmt.Errorf("signer %q does not chain to the trust root: %w", name, err)
+	})
+	if err != nil {
+		return signer{}, fmt.Errorf("signer %q does not chain to the trust root: %w", name, err)
 	}
-	if seen[string(pub)] {
-		return fmt.Errorf("signer %q: duplicate key, counted once", name)
+	if cert.IsCA {
+		return signer{}, fmt.Errorf("signer %q is a CA: signer certificates must not be CAs", name)
+	}
+	if cert.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		return signer{}, fmt.Errorf("signer %q lacks the digitalSignature key usage", name)
 	}
 	if !ed25519.Verify(pub, digest, sig) {
-		return fmt.Errorf("signer %q: Ed25519 signature does not verify over sha256 %x", name, digest)
+		return signer{}, fmt.Errorf("signer %q: Ed25519 signature does not verify over sha256 %x", name, digest)
 	}
-	seen[string(pub)] = true
-	return nil
+	if prev, ok := counted[string(pub)]; ok {
+		if bytes.Equal(prev.cert.Raw, cert.Raw) {
+			return signer{}, fmt.Errorf("signer %q: same certificate as signature %d, counted once", name, prev.index)
+		}
+		return signer{}, fmt.Errorf("signer %q: same key as signature %d (%q), counted once", name, prev.index, prev.cert.Subject.String())
+	}
+	// Issued directly by a root (no intermediates): the chain is [cert, root].
+	root := chains[0][len(chains[0])-1]
+	if trust.DistinctRoots {
+		for _, prev := range counted {
+			if bytes.Equal(prev.root.RawSubjectPublicKeyInfo, root.RawSubjectPublicKeyInfo) {
+				return signer{}, fmt.Errorf("signer %q: issued by trust root %q like signature %d, and the policy requires distinct roots",
+					name, root.Subject.String(), prev.index)
+			}
+		}
+	}
+	return signer{cert: cert, root: root}, nil
 }

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"manx/internal/testutil"
+	"manx/ospkg/ospkgtest"
 	"manx/sign"
+	"manx/sign/keys"
 )
 
 // rawZip writes entries (name, data) in order with archive/zip defaults, to
@@ -88,7 +90,6 @@ func TestVerify(t *testing.T) {
 	}{
 		{name: "one signer", desc: signed(good, h.signer1), zip: good, policy: h.policy(1)},
 		{name: "two signers, threshold 2", desc: signed(good, h.signer1, h.signer2), zip: good, policy: h.policy(2)},
-		{name: "root signs", desc: signed(good, h.root), zip: good, policy: h.policy(1)},
 		{name: "one of two trusted", desc: signed(good, h.stranger, h.signer1), zip: good, policy: h.policy(1)},
 		{name: "second root trusted", desc: signed(good, h.stranger), zip: good,
 			policy: TrustPolicy{Roots: []*x509.Certificate{h.root.Certificate(), h.otherRoot.Certificate()}, Threshold: 1}},
@@ -106,7 +107,7 @@ func TestVerify(t *testing.T) {
 		{name: "altered zip, no digest", desc: withoutDigest(signed(good, h.signer1)), zip: flipped, policy: h.policy(1),
 			wantErr: ErrThreshold, want: `signer "CN=Test signer 1": Ed25519 signature does not verify`},
 		{name: "duplicate signer counted once", desc: dupFirst(signed(good, h.signer1)), zip: good, policy: h.policy(2),
-			wantErr: ErrThreshold, want: "duplicate key"},
+			wantErr: ErrThreshold, want: `signature 1: signer "CN=Test signer 1": same certificate as signature 0, counted once`},
 		{name: "swapped signatures", desc: swapSigs(signed(good, h.signer1, h.signer2)), zip: good, policy: h.policy(1),
 			wantErr: ErrThreshold, want: "0 valid signature(s), threshold 1"},
 		{name: "RSA signer certificate", desc: rsaDesc(t, good), zip: good, policy: h.policy(1),
@@ -137,6 +138,138 @@ func TestVerify(t *testing.T) {
 				t.Errorf("Verify(%s) returned contents with an error", tt.name)
 			}
 		})
+	}
+}
+
+// TestVerifySigners checks which signatures count towards the threshold:
+// roots, CA certificates and certificates without digitalSignature never
+// do, a key counts once, and with DistinctRoots a root counts once. Each
+// refusal names its reason in the threshold error.
+func TestVerifySigners(t *testing.T) {
+	h := newHierarchy(t)
+	good := packed(t, testContents())
+	// signed signs with each signer on its own (Sign refuses two signers
+	// with one key) and joins the pairs in order.
+	signed := func(signers ...sign.Signer) *Descriptor {
+		t.Helper()
+		var d *Descriptor
+		for _, s := range signers {
+			one, err := Sign(good, "manx.zip", []sign.Signer{s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d == nil {
+				d = one
+				continue
+			}
+			d.Certificates = append(d.Certificates, one.Certificates...)
+			d.Signatures = append(d.Signatures, one.Signatures...)
+		}
+		return d
+	}
+	rootKeyLeaf := issued(t, "Root key leaf", 1, h.root, nil) // seed 1 is the root's key
+	caSigner := issued(t, "CA signer", 10, h.root, func(c *x509.Certificate) {
+		c.IsCA = true
+		c.KeyUsage |= x509.KeyUsageCertSign
+	})
+	caNoCertSign := issued(t, "CA signer without certSign", 11, h.root, func(c *x509.Certificate) { c.IsCA = true })
+	noDigitalSig := issued(t, "Commitment signer", 12, h.root, func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageContentCommitment })
+	noKeyUsage := issued(t, "Signer without key usage", 13, h.root, func(c *x509.Certificate) { c.KeyUsage = 0 })
+	keyA := issued(t, "Signer A", 20, h.root, nil)
+	keyAgain := issued(t, "Signer B", 20, h.root, nil)       // keyA's key, another certificate
+	keyAOther := issued(t, "Signer C", 20, h.otherRoot, nil) // keyA's key, another root
+	other := issued(t, "Other signer", 21, h.otherRoot, nil) // a signer of the second root
+	bothRoots := []*x509.Certificate{h.root.Certificate(), h.otherRoot.Certificate()}
+	untrusted, err := ospkgtest.UntrustedSigner(epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		desc    *Descriptor
+		policy  TrustPolicy
+		wantErr error    // nil: success
+		want    []string // substrings of the error
+	}{
+		{name: "root signs directly", desc: signed(h.root), policy: h.policy(1), wantErr: ErrThreshold,
+			want: []string{"ospkg: 0 valid signature(s), threshold 1", `signature 0: signer "CN=Test root" is a trust root: roots do not sign packages`}},
+		{name: "root and a signer, threshold 2", desc: signed(h.root, h.signer1), policy: h.policy(2), wantErr: ErrThreshold,
+			want: []string{"ospkg: 1 valid signature(s), threshold 2", `signature 0: signer "CN=Test root" is a trust root`}},
+		{name: "root key under a leaf certificate", desc: signed(rootKeyLeaf), policy: h.policy(1), wantErr: ErrThreshold,
+			want: []string{`signature 0: signer "CN=Root key leaf" has the key of trust root "CN=Test root": roots do not sign packages`}},
+		{name: "CA signer", desc: signed(caSigner), policy: h.policy(1), wantErr: ErrThreshold,
+			want: []string{`signature 0: signer "CN=CA signer" is a CA: signer certificates must not be CAs`}},
+		{name: "CA signer without certSign", desc: signed(caNoCertSign), policy: h.policy(1), wantErr: ErrThreshold,
+			want: []string{`signer "CN=CA signer without certSign" is a CA`}},
+		{name: "signer without digitalSignature", desc: signed(noDigitalSig), policy: h.policy(1), wantErr: ErrThreshold,
+			want: []string{`signature 0: signer "CN=Commitment signer" lacks the digitalSignature key usage`}},
+		{name: "signer without key usage", desc: signed(noKeyUsage), policy: h.policy(1), wantErr: ErrThreshold,
+			want: []string{`signer "CN=Signer without key usage" lacks the digitalSignature key usage`}},
+		{name: "one key under two certificates", desc: signed(keyA, keyAgain), policy: h.policy(2), wantErr: ErrThreshold,
+			want: []string{"ospkg: 1 valid signature(s), threshold 2", `signature 1: signer "CN=Signer B": same key as signature 0 ("CN=Signer A"), counted once`}},
+		{name: "one key under two roots", desc: signed(keyA, keyAOther), policy: TrustPolicy{Roots: bothRoots, Threshold: 2}, wantErr: ErrThreshold,
+			want: []string{`signature 1: signer "CN=Signer C": same key as signature 0 ("CN=Signer A"), counted once`}},
+		{name: "one key under two certificates, threshold 1", desc: signed(keyA, keyAgain), policy: h.policy(1)},
+		{name: "same certificate twice", desc: signed(h.signer1, h.signer1), policy: h.policy(2), wantErr: ErrThreshold,
+			want: []string{`signature 1: signer "CN=Test signer 1": same certificate as signature 0, counted once`}},
+		{name: "untrusted signer", desc: signed(untrusted, h.signer1), policy: h.policy(2), wantErr: ErrThreshold,
+			want: []string{"ospkg: 1 valid signature(s), threshold 2", "signature 0: signer", "does not chain to the trust root"}},
+		{name: "bad signers and a good one", desc: signed(h.root, caSigner, noDigitalSig, h.signer1), policy: h.policy(1)},
+		{name: "two signers of one root", desc: signed(h.signer1, h.signer2), policy: TrustPolicy{Roots: bothRoots, Threshold: 2}},
+		{name: "distinct roots: one root", desc: signed(h.signer1, h.signer2), policy: TrustPolicy{Roots: bothRoots, Threshold: 2, DistinctRoots: true},
+			wantErr: ErrThreshold, want: []string{"ospkg: 1 valid signature(s), threshold 2",
+				`signature 1: signer "CN=Test signer 2": issued by trust root "CN=Test root" like signature 0, and the policy requires distinct roots`}},
+		{name: "distinct roots: two roots", desc: signed(h.signer1, h.signer2, other), policy: TrustPolicy{Roots: bothRoots, Threshold: 2, DistinctRoots: true}},
+		{name: "distinct roots: threshold 1", desc: signed(h.signer1), policy: TrustPolicy{Roots: h.policy(1).Roots, Threshold: 1, DistinctRoots: true}},
+		{name: "distinct roots: too few roots", desc: signed(h.signer1, other), policy: TrustPolicy{Roots: h.policy(1).Roots, Threshold: 2, DistinctRoots: true},
+			wantErr: ErrPolicy, want: []string{"threshold 2 with distinct roots needs 2 roots with distinct keys, have 1"}},
+		{name: "distinct roots: one root twice", desc: signed(h.signer1, other),
+			policy:  TrustPolicy{Roots: []*x509.Certificate{h.root.Certificate(), h.root.Certificate()}, Threshold: 2, DistinctRoots: true},
+			wantErr: ErrPolicy, want: []string{"have 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Verify(tt.desc, good, tt.policy)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Verify(%s) = %v, want success", tt.name, err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Verify(%s) = %v, want %v", tt.name, err, tt.wantErr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Verify(%s) = %v, want it to contain %q", tt.name, err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestVerifyManxKeys checks that a hierarchy as sign/keys generates it
+// meets the signer rules: its signer counts, its root does not.
+func TestVerifyManxKeys(t *testing.T) {
+	ks, err := keys.Generate(t.TempDir(), epoch, testutil.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := packed(t, testContents())
+	policy := TrustPolicy{Roots: []*x509.Certificate{ks.StbootRoot.Certificate()}, Threshold: 1}
+	d, err := Sign(good, "manx.zip", []sign.Signer{ks.StbootSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(d, good, policy); err != nil {
+		t.Errorf("Verify(stboot signer) = %v, want success", err)
+	}
+	if d, err = Sign(good, "manx.zip", []sign.Signer{ks.StbootRoot}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(d, good, policy); !errors.Is(err, ErrThreshold) || !strings.Contains(err.Error(), "roots do not sign packages") {
+		t.Errorf("Verify(stboot root) = %v, want %v: roots do not sign packages", err, ErrThreshold)
 	}
 }
 

@@ -1,14 +1,21 @@
 package pipeline
 
 import (
+	"errors"
+	"fmt"
+
+	"manx/internal/buildenv"
 	"manx/sign/keys"
 	"manx/sign/siglog"
 )
 
 // Keys returns the key hierarchy the build signs with, loaded once: the
 // publisher's, replayed from its signature log, when Env.ReplaySignatures
-// is set (no private key is used); else the keys in Env.KeysDir (generated,
-// with a loud warning, when there are none), recording every signature.
+// is set (no private key is used); else the keys in Env.KeysDir, recording
+// every signature. The default keys directory is generated, with a loud
+// warning, when it holds no keys; one named by MANX_KEYS_DIR
+// (Env.KeysDirFromEnv) must hold a hierarchy already unless GenerateKeys
+// is set (`mage keys`).
 func (p *Pipeline) Keys() (*keys.Set, error) {
 	p.keysOnce.Do(func() {
 		if path := p.Env.ReplaySignatures; path != "" {
@@ -20,7 +27,15 @@ func (p *Pipeline) Keys() (*keys.Set, error) {
 				"signatures", len(p.sigs.Entries()))
 			return
 		}
-		ks, err := keys.Ensure(p.Env.KeysDir, p.Env.Epoch, p.Log)
+		load := keys.Ensure
+		if p.Env.KeysDirFromEnv && !p.GenerateKeys {
+			load = keys.Open
+		}
+		ks, err := load(p.Env.KeysDir, p.Env.Epoch, p.Log)
+		if errors.Is(err, keys.ErrNoKeys) && p.Env.KeysDirFromEnv {
+			err = fmt.Errorf("%s=%s: %w; fix the path, or generate a new hierarchy there with `%s=%s go run mage.go keys`",
+				buildenv.EnvKeysDir, p.Env.KeysDir, err, buildenv.EnvKeysDir, p.Env.KeysDir)
+		}
 		if err != nil {
 			p.keysErr = err
 			return

@@ -44,6 +44,11 @@ type Pipeline struct {
 
 	inputs *provenance.Resolver
 
+	// GenerateKeys lets Keys generate a new hierarchy in a MANX_KEYS_DIR
+	// that holds none (the default keys directory is generated anyway):
+	// `mage keys` sets it.
+	GenerateKeys bool
+
 	keysOnce sync.Once
 	keySet   *keys.Set
 	sigs     *siglog.Log

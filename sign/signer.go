@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -45,6 +46,7 @@ func (s *Static) Certificate() *x509.Certificate { return s.cert }
 
 // LoadFiles is the file backend: it reads a PEM private key (PKCS#8 "PRIVATE KEY",
 // PKCS#1 "RSA PRIVATE KEY" or SEC 1 "EC PRIVATE KEY") and a PEM or DER certificate.
+// The key file must be accessible by its owner only (see ReadKeyFile).
 func LoadFiles(keyPath, certPath string) (*Static, error) {
 	key, err := ReadKeyFile(keyPath)
 	if err != nil {
@@ -61,11 +63,28 @@ func LoadFiles(keyPath, certPath string) (*Static, error) {
 	return s, nil
 }
 
-// ReadKeyFile reads a PEM private key.
+// ErrKeyMode reports a private key file that group or others may access.
+var ErrKeyMode = errors.New("group or others may access it")
+
+// ReadKeyFile reads a PEM private key. It refuses, wrapping ErrKeyMode, a
+// file whose mode gives group or others any access (as OpenSSH does): the
+// message names the file, its mode and the chmod that fixes it.
 func ReadKeyFile(path string) (crypto.Signer, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading key: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat() // the file opened, not whatever the path names now
+	if err != nil {
+		return nil, fmt.Errorf("reading key: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("private key %s has mode %04o: %w; want 0600 or stricter (chmod 600 %s)", path, perm, ErrKeyMode, path)
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("reading key %s: %w", path, err)
 	}
 	key, err := ParseKeyPEM(b)
 	if err != nil {

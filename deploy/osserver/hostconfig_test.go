@@ -3,6 +3,7 @@ package osserver
 import (
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,11 @@ func TestStbootHostConfig(t *testing.T) {
 		}
 		if hc.SignatureThreshold != threshold {
 			t.Errorf("signature_threshold = %d, want %d", hc.SignatureThreshold, threshold)
+		}
+		// host.json as before distinct_roots existed: the field is
+		// omitted when false, so the stboot initramfs bytes do not change.
+		if hc.DistinctRoots || strings.Contains(string(b), "distinct_roots") {
+			t.Errorf("host.json has distinct_roots (DistinctRoots %v), want it omitted:\n%s", hc.DistinctRoots, b)
 		}
 		// The server-down profile expects "giving up after 5 attempt(s)",
 		// well within the total deadline.

@@ -33,6 +33,11 @@ type Env struct {
 	// KeysDir holds the Secure Boot and stboot keys: MANX_KEYS_DIR, else
 	// Root/keys (git-ignored).
 	KeysDir string
+	// KeysDirFromEnv says MANX_KEYS_DIR was set. The default keys
+	// directory is generated on first use; an explicit one must hold a
+	// hierarchy already (only `mage keys` generates into it), so a
+	// mistyped path is an error instead of new keys.
+	KeysDirFromEnv bool
 	// ReplaySignatures names a published signature log
 	// (MANX_REPLAY_SIGNATURES): the build then holds no private key and
 	// signs by replaying the publisher's signatures.
@@ -140,6 +145,7 @@ func Load(dir string) (*Env, error) {
 		Toolchain:        tc,
 		Version:          Version(root),
 		KeysDir:          keys,
+		KeysDirFromEnv:   os.Getenv(EnvKeysDir) != "",
 		ReplaySignatures: replay,
 		OspkgPort:        port,
 		KeepRebuild:      os.Getenv(EnvKeepRebuild) != "",

@@ -7,9 +7,12 @@
 //
 // Keys are generated all at once or not at all and are never overwritten: to rotate,
 // move the keys directory away and generate again. The one exception is a role added
-// to the hierarchy after a keys directory was generated (the kexec key): Ensure adds
-// its two files, alone and loudly, when they are all that is missing. Private keys are PKCS#8 PEM files
-// with mode 0600; certificates are PEM files with mode 0644. Every file is written to a
+// to the hierarchy after a keys directory was generated (the kexec key): Ensure (and
+// Open) add its two files, alone and loudly, when they are all that is missing. Open is
+// Ensure for a directory that must hold keys already (an explicit MANX_KEYS_DIR): a
+// missing or keyless directory is ErrNoKeys, not a new hierarchy. Private keys are PKCS#8 PEM files
+// with mode 0600, and Load refuses one that group or others may access
+// (sign.ErrKeyMode); certificates are PEM files with mode 0644. Every file is written to a
 // temporary name, synced and hard-linked into place, so a crash never leaves a
 // truncated key and an existing file is never replaced.
 //

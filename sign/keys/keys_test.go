@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"manx/sign"
 )
 
 var testEpoch = time.Unix(1735689600, 0).UTC()
@@ -118,28 +121,31 @@ func TestGenerateRefusesExisting(t *testing.T) {
 	}
 }
 
+// TestEnsure runs Ensure and Open, which differ only where no hierarchy
+// exists: Ensure generates one, Open refuses (ErrNoKeys).
 func TestEnsure(t *testing.T) {
 	tests := []struct {
-		name    string
-		prepare func(t *testing.T, dir string)
-		wantErr error
-		wantLog bool
+		name        string
+		prepare     func(t *testing.T, dir string)
+		wantErr     error
+		wantLog     bool
+		wantOpenErr error // Open's error, when it differs from Ensure's
 	}{
-		{"empty generates", func(*testing.T, string) {}, nil, true},
-		{"missing dir generates", func(t *testing.T, dir string) { os.Remove(dir) }, nil, true},
+		{"empty generates", func(*testing.T, string) {}, nil, true, ErrNoKeys},
+		{"missing dir generates", func(t *testing.T, dir string) { os.Remove(dir) }, nil, true, ErrNoKeys},
 		{"complete loads", func(t *testing.T, dir string) {
 			l, _ := testLogger()
 			if _, err := Generate(dir, testEpoch, l); err != nil {
 				t.Fatal(err)
 			}
-		}, nil, false},
+		}, nil, false, nil},
 		{"partial refuses", func(t *testing.T, dir string) {
 			l, _ := testLogger()
 			if _, err := Generate(dir, testEpoch, l); err != nil {
 				t.Fatal(err)
 			}
 			os.Remove(filepath.Join(dir, DB.KeyFile()))
-		}, ErrIncomplete, false},
+		}, ErrIncomplete, false, nil},
 		{"hierarchy from before kexec gains it", func(t *testing.T, dir string) {
 			l, _ := testLogger()
 			if _, err := Generate(dir, testEpoch, l); err != nil {
@@ -147,39 +153,122 @@ func TestEnsure(t *testing.T) {
 			}
 			os.Remove(filepath.Join(dir, Kexec.KeyFile()))
 			os.Remove(filepath.Join(dir, Kexec.CertFile()))
-		}, nil, true},
+		}, nil, true, nil},
 		{"half a kexec key refuses", func(t *testing.T, dir string) {
 			l, _ := testLogger()
 			if _, err := Generate(dir, testEpoch, l); err != nil {
 				t.Fatal(err)
 			}
 			os.Remove(filepath.Join(dir, Kexec.KeyFile()))
-		}, ErrIncomplete, false},
+		}, ErrIncomplete, false, nil},
 		{"stray cert refuses", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, PK.CertFile()), []byte("x"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, ErrIncomplete, false},
+		}, ErrIncomplete, false, nil},
+	}
+	funcs := []struct {
+		name string
+		f    func(string, time.Time, *slog.Logger) (*Set, error)
+	}{{"Ensure", Ensure}, {"Open", Open}}
+	for _, fn := range funcs {
+		for _, tt := range tests {
+			t.Run(fn.name+"/"+tt.name, func(t *testing.T) {
+				dir := t.TempDir()
+				tt.prepare(t, dir)
+				logger, logs := testLogger()
+				set, err := fn.f(dir, testEpoch, logger)
+				wantErr := tt.wantErr
+				if fn.name == "Open" && tt.wantOpenErr != nil {
+					wantErr = tt.wantOpenErr
+				}
+				if wantErr != nil {
+					if !errors.Is(err, wantErr) {
+						t.Fatalf("%s() = %v, want %v", fn.name, err, wantErr)
+					}
+					if logs.Len() > 0 {
+						t.Errorf("%s() failed and logged %q", fn.name, logs.String())
+					}
+					return
+				}
+				if err != nil || set == nil {
+					t.Fatalf("%s() = %v, %v; want a key set", fn.name, set, err)
+				}
+				if gotLog := logs.Len() > 0; gotLog != tt.wantLog {
+					t.Errorf("%s() logged %q, want logging %v", fn.name, logs.String(), tt.wantLog)
+				}
+			})
+		}
+	}
+}
+
+// TestOpenNoKeys checks Open's refusals name the directory and why, and
+// create nothing.
+func TestOpenNoKeys(t *testing.T) {
+	base := t.TempDir()
+	file := filepath.Join(base, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(base, "other")
+	if err := os.Mkdir(other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "README"), []byte("not keys"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dir, want string
+	}{
+		{"missing", filepath.Join(base, "kyes"), "keys directory " + filepath.Join(base, "kyes") + " does not exist: no key hierarchy"},
+		{"empty", t.TempDir(), " holds none of PK.key, PK.crt, KEK.key, "},
+		{"other files", other, "keys directory " + other + " holds none of PK.key"},
+		{"not a directory", file, "not a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			tt.prepare(t, dir)
-			logger, logs := testLogger()
-			set, err := Ensure(dir, testEpoch, logger)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("Ensure() = %v, want %v", err, tt.wantErr)
-				}
-				return
+			logger, _ := testLogger()
+			_, err := Open(tt.dir, testEpoch, logger)
+			if !strings.Contains(fmt.Sprint(err), tt.want) {
+				t.Errorf("Open(%s) = %v, want an error containing %q", tt.dir, err, tt.want)
 			}
-			if err != nil || set == nil {
-				t.Fatalf("Ensure() = %v, %v; want a key set", set, err)
-			}
-			if gotLog := logs.Len() > 0; gotLog != tt.wantLog {
-				t.Errorf("Ensure() logged %q, want logging %v", logs.String(), tt.wantLog)
+			if _, err := os.Stat(filepath.Join(tt.dir, PK.KeyFile())); err == nil {
+				t.Errorf("Open(%s) wrote %s", tt.dir, PK.KeyFile())
 			}
 		})
+	}
+}
+
+// TestLoadKeyMode checks that Load refuses a hierarchy with a private key
+// group or others may read, naming the file and its mode, and that
+// Generate writes keys Load accepts (0600).
+func TestLoadKeyMode(t *testing.T) {
+	dir := t.TempDir()
+	logger, _ := testLogger()
+	if _, err := Generate(dir, testEpoch, logger); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Roles {
+		fi, err := os.Stat(filepath.Join(dir, r.KeyFile()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600", r.KeyFile(), fi.Mode().Perm())
+		}
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatalf("Load(generated) = %v", err)
+	}
+	for _, mode := range []os.FileMode{0o640, 0o604} {
+		key := filepath.Join(dir, StbootSigner.KeyFile())
+		if err := os.Chmod(key, mode); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("private key %s has mode %04o: group or others may access it; want 0600 or stricter (chmod 600 %s)", key, mode, key)
+		if _, err := Load(dir); !errors.Is(err, sign.ErrKeyMode) || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%s mode %04o) = %v, want an error containing %q", key, mode, err, want)
+		}
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -86,7 +88,7 @@ func Load(dir string) (*Set, error) {
 	}
 	if len(missing) > 0 {
 		if len(present) == 0 {
-			return nil, fmt.Errorf("loading keys from %s: no keys (generate them first)", dir)
+			return nil, fmt.Errorf("loading keys: %w", noKeys(dir))
 		}
 		return nil, incomplete(dir, present, missing)
 	}
@@ -104,10 +106,27 @@ func Load(dir string) (*Set, error) {
 	return s, nil
 }
 
+// ErrNoKeys reports a keys directory that is missing or holds none of the
+// hierarchy's files.
+var ErrNoKeys = errors.New("no key hierarchy")
+
 // Ensure loads the hierarchy in dir, generating it (logging loudly) if dir holds none of
 // its files. If only some files exist it fails with ErrIncomplete instead of filling the
-// gaps: a half-present hierarchy means something went wrong and needs a human.
+// gaps: a half-present hierarchy means something went wrong and needs a human. Roles
+// introduced after dir's hierarchy was generated (the kexec key) are added, logging loudly.
 func Ensure(dir string, now time.Time, logger *slog.Logger) (*Set, error) {
+	return ensure(dir, now, logger, true)
+}
+
+// Open is Ensure for a directory that must hold a hierarchy already: a
+// missing dir, or one with none of the hierarchy's files, is an error
+// wrapping ErrNoKeys instead of a new hierarchy (a mistyped path must not
+// become new keys). Roles introduced later are still added, as by Ensure.
+func Open(dir string, now time.Time, logger *slog.Logger) (*Set, error) {
+	return ensure(dir, now, logger, false)
+}
+
+func ensure(dir string, now time.Time, logger *slog.Logger, generate bool) (*Set, error) {
 	present, missing, err := existing(dir)
 	if err != nil {
 		return nil, fmt.Errorf("ensuring keys: %w", err)
@@ -115,6 +134,8 @@ func Ensure(dir string, now time.Time, logger *slog.Logger) (*Set, error) {
 	switch {
 	case len(missing) == 0:
 		return Load(dir)
+	case len(present) == 0 && !generate:
+		return nil, noKeys(dir)
 	case len(present) == 0:
 		return Generate(dir, now, logger)
 	}
@@ -172,6 +193,21 @@ func generateRoles(dir string, roles []Role, now time.Time, logger *slog.Logger)
 	}
 	logger.Warn("Added NEW keys to an existing Manx hierarchy (roles introduced after it was generated)", args...)
 	return nil
+}
+
+// noKeys says why dir holds no hierarchy: it is missing, not a directory,
+// or holds none of the hierarchy's files.
+func noKeys(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("keys directory %s does not exist: %w", dir, ErrNoKeys)
+	case err != nil:
+		return fmt.Errorf("keys directory %s: %w: %w", dir, ErrNoKeys, err)
+	case !fi.IsDir():
+		return fmt.Errorf("keys directory %s is not a directory: %w", dir, ErrNoKeys)
+	}
+	return fmt.Errorf("keys directory %s holds none of %s: %w", dir, strings.Join(files(), ", "), ErrNoKeys)
 }
 
 func incomplete(dir string, present, missing []string) error {

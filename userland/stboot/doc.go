@@ -48,6 +48,17 @@
 // descriptor_url is required. The descriptor's os_pkg_url may be relative
 // to it.
 //
+// A signature counts towards signature_threshold only if its certificate is
+// issued directly by a certificate in trust_root, is not a CA, has the
+// digitalSignature key usage and carries a key no other counted signature
+// used; a root never signs packages itself (ospkg.Verify). One root's key
+// holder can issue any number of signers, so with a single root the
+// threshold counts signer keys, not parties. The optional
+// "distinct_roots": true (default false, and omitted when false) counts each
+// root once: with N roots in trust_root and signature_threshold N, N
+// different root holders must have issued the signers. stboot then refuses
+// a trust_root with fewer than signature_threshold distinct roots.
+//
 // # Failing closed
 //
 // After any failure stboot does what on_failure says, "reboot" (try again

@@ -24,23 +24,24 @@ const (
 // defaults of DefaultHostConfig; unknown fields are an error (a typo must
 // not silently fall back to a default).
 type HostConfig struct {
-	Version            int      `json:"version"`             // 1
-	DescriptorURL      string   `json:"descriptor_url"`      // http(s) URL of NAME.json; required
-	TrustRoot          string   `json:"trust_root"`          // PEM file of the signing root(s)
-	SignatureThreshold int      `json:"signature_threshold"` // distinct valid signers required, >= 1
-	RequestTimeout     Duration `json:"request_timeout"`     // per HTTP attempt, including the body
-	Deadline           Duration `json:"deadline"`            // everything from network up to kexec
-	RetryMax           int      `json:"retry_max"`           // retries after the first attempt, per download
-	RetryWaitMin       Duration `json:"retry_wait_min"`      // first backoff; doubles per retry
-	RetryWaitMax       Duration `json:"retry_wait_max"`      // backoff cap
-	SizeCap            int64    `json:"size_cap"`            // bytes, per download
-	Interface          string   `json:"interface"`           // network interface
-	NetworkMode        string   `json:"network_mode"`        // dhcp, static or none
-	DHCPTimeout        Duration `json:"dhcp_timeout"`        // DHCP attempt budget before the static fallback
-	Address            string   `json:"address"`             // static (and DHCP fallback) address, CIDR; "" disables the fallback
-	Gateway            string   `json:"gateway"`             // static default gateway; "" means none
-	OnFailure          string   `json:"on_failure"`          // after a refusal: reboot (default) or poweroff; never a prompt
-	FailureDelay       Duration `json:"failure_delay"`       // how long the refusal stays on the console first, 0..60s
+	Version            int      `json:"version"`                  // 1
+	DescriptorURL      string   `json:"descriptor_url"`           // http(s) URL of NAME.json; required
+	TrustRoot          string   `json:"trust_root"`               // PEM file of the signing root(s)
+	SignatureThreshold int      `json:"signature_threshold"`      // distinct valid signers required, >= 1
+	DistinctRoots      bool     `json:"distinct_roots,omitempty"` // signers must come from distinct trust roots (ospkg.TrustPolicy.DistinctRoots)
+	RequestTimeout     Duration `json:"request_timeout"`          // per HTTP attempt, including the body
+	Deadline           Duration `json:"deadline"`                 // everything from network up to kexec
+	RetryMax           int      `json:"retry_max"`                // retries after the first attempt, per download
+	RetryWaitMin       Duration `json:"retry_wait_min"`           // first backoff; doubles per retry
+	RetryWaitMax       Duration `json:"retry_wait_max"`           // backoff cap
+	SizeCap            int64    `json:"size_cap"`                 // bytes, per download
+	Interface          string   `json:"interface"`                // network interface
+	NetworkMode        string   `json:"network_mode"`             // dhcp, static or none
+	DHCPTimeout        Duration `json:"dhcp_timeout"`             // DHCP attempt budget before the static fallback
+	Address            string   `json:"address"`                  // static (and DHCP fallback) address, CIDR; "" disables the fallback
+	Gateway            string   `json:"gateway"`                  // static default gateway; "" means none
+	OnFailure          string   `json:"on_failure"`               // after a refusal: reboot (default) or poweroff; never a prompt
+	FailureDelay       Duration `json:"failure_delay"`            // how long the refusal stays on the console first, 0..60s
 }
 
 // What stboot does after it failed (HostConfig.OnFailure).

@@ -20,7 +20,7 @@ func TestParseHostConfig(t *testing.T) {
 		t.Errorf("ParseHostConfig(minimal) (-want +got):\n%s", diff)
 	}
 
-	full := `{"version":1,"descriptor_url":"https://boot.example/os.json","trust_root":"/r.pem","signature_threshold":2,
+	full := `{"version":1,"descriptor_url":"https://boot.example/os.json","trust_root":"/r.pem","signature_threshold":2,"distinct_roots":true,
 		"request_timeout":"5s","deadline":"1m","retry_max":0,"retry_wait_min":"1s","retry_wait_max":"1s","size_cap":1000,
 		"interface":"ens3","network_mode":"static","dhcp_timeout":"3s","address":"192.168.1.2/24","gateway":"",
 		"on_failure":"poweroff","failure_delay":"0s"}`
@@ -28,7 +28,7 @@ func TestParseHostConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseHostConfig(full) = %v", err)
 	}
-	want = HostConfig{Version: 1, DescriptorURL: "https://boot.example/os.json", TrustRoot: "/r.pem", SignatureThreshold: 2,
+	want = HostConfig{Version: 1, DescriptorURL: "https://boot.example/os.json", TrustRoot: "/r.pem", SignatureThreshold: 2, DistinctRoots: true,
 		RequestTimeout: Duration(5 * time.Second), Deadline: Duration(time.Minute), RetryMax: 0,
 		RetryWaitMin: Duration(time.Second), RetryWaitMax: Duration(time.Second), SizeCap: 1000, Interface: "ens3",
 		NetworkMode: ModeStatic, DHCPTimeout: Duration(3 * time.Second), Address: "192.168.1.2/24", OnFailure: OnFailurePowerOff}

@@ -168,7 +168,11 @@ func loadConfig(path string) (*HostConfig, ospkg.TrustPolicy, error) {
 	if err != nil {
 		return nil, ospkg.TrustPolicy{}, fmt.Errorf("%s: %w", hc.TrustRoot, err)
 	}
-	return hc, ospkg.TrustPolicy{Roots: roots, Threshold: hc.SignatureThreshold}, nil
+	policy := ospkg.TrustPolicy{Roots: roots, Threshold: hc.SignatureThreshold, DistinctRoots: hc.DistinctRoots}
+	if err := policy.Validate(); err != nil {
+		return nil, ospkg.TrustPolicy{}, fmt.Errorf("%s with %s: %w", path, hc.TrustRoot, err)
+	}
+	return hc, policy, nil
 }
 
 // resolvePkgURL resolves the descriptor's os_pkg_url against the
