@@ -7,6 +7,18 @@
 // prints the digest in hex and a newline. --mode snp:ovmf-hash prints the digest
 // after the firmware pages only. Errors go to stderr with a non-zero exit status
 // (2 for usage errors, 1 otherwise).
+//
+// manx-measure verify-report checks an attestation report offline, as a relying
+// party does (manx/userland/attest/verdict):
+//
+//	manx-measure verify-report --report R --certs C --nonce HEX \
+//	    [--policy P] [--table build/measure/snp.json] [--roots ask_ark.pem]
+//
+// R is the raw report (configfs-tsm outblob; or the report with its
+// certificate table appended, then without --certs), C the certificate table
+// (auxblob), P the policy file, the table the launch digests the pipeline
+// wrote. It prints "verify-report: OK measurement=<hex> (<row>)", or one
+// "verify-report: FAIL <field>" line per failing field and exits 1.
 package main
 
 import (

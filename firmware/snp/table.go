@@ -118,3 +118,25 @@ func WriteJSON(w io.Writer, rows []Row) error {
 	}
 	return nil
 }
+
+// ReadJSON parses a table written by WriteJSON (build/measure/snp.json). It is
+// strict: unknown fields, trailing data and rows without a measurement are
+// refused.
+func ReadJSON(r io.Reader) ([]Row, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var rows []Row
+	if err := dec.Decode(&rows); err != nil {
+		return nil, fmt.Errorf("reading SEV-SNP measurement table: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("reading SEV-SNP measurement table: data after the JSON array")
+	}
+	var zero Digest
+	for i, row := range rows {
+		if row.Measurement == zero {
+			return nil, fmt.Errorf("reading SEV-SNP measurement table: row %d has no measurement", i)
+		}
+	}
+	return rows, nil
+}

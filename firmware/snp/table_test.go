@@ -216,3 +216,34 @@ EPYC-Milan  0x00a00f11  1      ` + m + `
 		t.Errorf("Describe() mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestReadJSON(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "table.golden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadJSON(bytes.NewReader(golden))
+	if err != nil {
+		t.Fatalf("ReadJSON(table.golden.json) error = %v", err)
+	}
+	var back bytes.Buffer
+	if err := WriteJSON(&back, rows); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(golden), back.String()); diff != "" {
+		t.Errorf("ReadJSON then WriteJSON does not round-trip (-want +got):\n%s", diff)
+	}
+	m := strings.Repeat("ab", DigestSize)
+	for _, tc := range []struct{ name, in, wantErr string }{
+		{"empty", ``, "EOF"},
+		{"object", `{}`, "cannot unmarshal object"},
+		{"unknown field", `[{"measurement":"` + m + `","vcpu":1}]`, `unknown field "vcpu"`},
+		{"trailing", `[] []`, "data after the JSON array"},
+		{"no measurement", `[{"vcpus":1}]`, "row 0 has no measurement"},
+		{"short measurement", `[{"measurement":"abcd"}]`, "4 hex digits, want 96"},
+	} {
+		if _, err := ReadJSON(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("ReadJSON(%s) error = %v, want %q", tc.name, err, tc.wantErr)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	pb "github.com/google/go-sev-guest/proto/sevsnp"
 	"github.com/google/go-sev-guest/verify"
 	"github.com/google/go-sev-guest/verify/trust"
+
+	"manx/userland/attest/verdict"
 )
 
 // Options say what a report must show.
@@ -22,7 +24,13 @@ type Options struct {
 	// Policy, if set, is the exact guest policy expected.
 	Policy *uint64
 	// AllowDebug accepts a policy that allows the host to debug (decrypt) the guest.
+	// Ignored when Rules is set (Rules.AllowDebug decides).
 	AllowDebug bool
+	// Rules, if set, is a relying-party policy file (manx/userland/attest/verdict)
+	// the report is also validated against: minimum TCB, VMPL, debug and
+	// migration agent, CHIP_ID allow-list, measurements, and go-sev-guest's
+	// TCB consistency checks.
+	Rules *verdict.Policy
 	// TrustedRoots replaces go-sev-guest's embedded AMD root certificates (tests).
 	TrustedRoots map[string][]*trust.AMDRootCerts
 	// FetchCerts allows fetching missing certificates from AMD's key distribution
@@ -91,16 +99,34 @@ func Check(raw []byte, opts Options) (*Result, error) {
 		return nil, &CheckError{Check: "signature", Err: err}
 	}
 	r := att.GetReport()
+	var errs []error
 	if want := ReportData(opts.Nonce); !bytes.Equal(r.GetReportData(), want[:]) {
-		return nil, &CheckError{Check: "report data", Got: hex.EncodeToString(r.GetReportData()), Want: hex.EncodeToString(want[:]) + " (sha512 of nonce " + hex.EncodeToString(opts.Nonce) + ")"}
+		errs = append(errs, &CheckError{Check: "report data", Got: hex.EncodeToString(r.GetReportData()), Want: hex.EncodeToString(want[:]) + " (sha512 of nonce " + hex.EncodeToString(opts.Nonce) + ")"})
 	}
 	if !bytes.Equal(r.GetMeasurement(), opts.Measurement) {
-		return nil, &CheckError{Check: "measurement", Got: hex.EncodeToString(r.GetMeasurement()), Want: hex.EncodeToString(opts.Measurement)}
+		errs = append(errs, &CheckError{Check: "measurement", Got: hex.EncodeToString(r.GetMeasurement()), Want: hex.EncodeToString(opts.Measurement)})
 	}
 	if err := checkPolicy(r.GetPolicy(), opts); err != nil {
-		return nil, err
+		errs = append(errs, err)
 	}
-	return &Result{Measurement: r.GetMeasurement(), Report: r}, nil
+	if opts.Rules != nil {
+		if err := verdict.Validate(att, opts.Rules); err != nil {
+			lines := []error{err}
+			if m, ok := err.(interface{ Unwrap() []error }); ok {
+				lines = m.Unwrap()
+			}
+			for _, e := range lines {
+				errs = append(errs, &CheckError{Check: "policy file", Err: e})
+			}
+		}
+	}
+	switch len(errs) {
+	case 0:
+		return &Result{Measurement: r.GetMeasurement(), Report: r}, nil
+	case 1:
+		return nil, errs[0]
+	}
+	return nil, errors.Join(errs...)
 }
 
 func checkPolicy(got uint64, opts Options) error {
@@ -111,7 +137,7 @@ func checkPolicy(got uint64, opts Options) error {
 	if err != nil {
 		return &CheckError{Check: "policy", Err: fmt.Errorf("%#x: %w", got, err)}
 	}
-	if p.Debug && !opts.AllowDebug {
+	if p.Debug && !opts.AllowDebug && opts.Rules == nil {
 		return &CheckError{Check: "policy", Got: fmt.Sprintf("%#x (debug allowed)", got), Want: "debug disallowed (bit 19 clear)"}
 	}
 	return nil

@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/go-sev-guest/verify/trust"
+
+	"manx/userland/attest/verdict"
 )
 
 // FWCfgMeasurement is the QEMU fw_cfg item the snp profile hands the
@@ -24,6 +27,11 @@ const (
 	FWCfgMeasurement       = "opt/manx/snp-measurement"
 	DefaultMeasurementPath = "/sys/firmware/qemu_fw_cfg/by_name/" + FWCfgMeasurement + "/raw"
 )
+
+// DefaultPolicyPath is where attest looks for a relying-party policy file
+// (manx/userland/attest/verdict) when --policy-file is not given; without a
+// file there, no policy file is applied.
+const DefaultPolicyPath = "/etc/manx/snp-policy.json"
 
 // Exit statuses of CLI.Run.
 const (
@@ -42,6 +50,8 @@ type CLI struct {
 	Open func() (QuoteProvider, error)
 	// Rand supplies a nonce when --nonce is not given (crypto/rand in the command).
 	Rand io.Reader
+	// PolicyPath replaces DefaultPolicyPath (tests).
+	PolicyPath string
 	// TrustedRoots and Now are passed to Options (tests).
 	TrustedRoots map[string][]*trust.AMDRootCerts
 	Now          time.Time
@@ -53,6 +63,7 @@ type CLI struct {
 //	attest: FAIL <check>: got <x>, want <y>
 //	attest: not an SEV-SNP guest
 //
+// (one FAIL line per failing check when several fail).
 // Usage errors go to stderr. It returns the exit status.
 func (c CLI) Run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("attest", flag.ContinueOnError)
@@ -62,6 +73,11 @@ func (c CLI) Run(args []string, stdout, stderr io.Writer) int {
 	mHex := fs.String("measurement", "", "expected MEASUREMENT in hex (overrides --measurement-file)")
 	policy := fs.String("policy", "", "exact guest policy expected, hex or decimal (default: any policy without debug)")
 	allowDebug := fs.Bool("allow-debug", false, "accept a policy that allows debugging")
+	defaultPolicy := c.PolicyPath
+	if defaultPolicy == "" {
+		defaultPolicy = DefaultPolicyPath
+	}
+	policyFile := fs.String("policy-file", defaultPolicy, "relying-party policy file (JSON: minimum_tcb, vmpl, allow_debug, allow_migration_agent, chip_ids, measurements); the default path is optional")
 	fetch := fs.Bool("fetch-certs", false, "allow fetching missing certificates from AMD KDS over the network")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
@@ -70,6 +86,8 @@ func (c CLI) Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "attest: unexpected argument %q\n", fs.Arg(0))
 		return ExitUsage
 	}
+	policyFileSet := false
+	fs.Visit(func(f *flag.Flag) { policyFileSet = policyFileSet || f.Name == "policy-file" })
 	opts := Options{AllowDebug: *allowDebug, FetchCerts: *fetch, TrustedRoots: c.TrustedRoots, Now: c.Now}
 	if *policy != "" {
 		p, err := strconv.ParseUint(*policy, 0, 64)
@@ -111,6 +129,11 @@ func (c CLI) Run(args []string, stdout, stderr io.Writer) int {
 	if opts.Measurement, err = ParseMeasurement(m); err != nil {
 		return fail(stdout, fmt.Errorf("expected measurement: %w", err))
 	}
+	if _, err := os.Stat(*policyFile); err == nil || policyFileSet {
+		if opts.Rules, err = verdict.Load(*policyFile); err != nil {
+			return fail(stdout, err)
+		}
+	}
 	res, err := Attest(qp, opts)
 	if err != nil {
 		return fail(stdout, err)
@@ -119,7 +142,10 @@ func (c CLI) Run(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
+// fail prints one FAIL line per line of err (errors.Join of several checks).
 func fail(w io.Writer, err error) int {
-	fmt.Fprintf(w, "attest: FAIL %v\n", err)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(w, "attest: FAIL %s\n", line)
+	}
 	return ExitFail
 }

@@ -67,7 +67,7 @@ func TestCLI(t *testing.T) {
 			if tc.tamper {
 				open = func() (QuoteProvider, error) { return tamper{qp}, nil }
 			}
-			cli := CLI{Open: open, Rand: bytes.NewReader(randomNonce), TrustedRoots: roots, Now: testNow}
+			cli := CLI{Open: open, Rand: bytes.NewReader(randomNonce), PolicyPath: filepath.Join(dir, "absent.json"), TrustedRoots: roots, Now: testNow}
 			var stdout, stderr bytes.Buffer
 			code := cli.Run(tc.args, &stdout, &stderr)
 			if code != tc.wantCode {
@@ -84,5 +84,72 @@ func TestCLI(t *testing.T) {
 				t.Errorf("Run(%q) stderr = %q, want empty", tc.args, stderr.String())
 			}
 		})
+	}
+}
+
+// TestCLIPolicyFile: a policy file given by flag, or present at the default
+// path, is applied, and every field it refuses gets its own FAIL line.
+func TestCLIPolicyFile(t *testing.T) {
+	debugNonce := []byte("debug")
+	qp, roots := fakeSP(t, map[[64]byte]report{
+		ReportData(nonce):      {reportData: ReportData(nonce), measurement: goodMeasurement, policy: policyNoDebug},
+		ReportData(debugNonce): {reportData: ReportData(debugNonce), measurement: goodMeasurement, policy: policyDebug},
+	})
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	lenient := write("lenient.json", `{"vmpl": 0}`)
+	strict := write("strict.json", `{"minimum_tcb": {"snp": 1}, "chip_ids": ["`+strings.Repeat("01", 64)+`"]}`)
+	debug := write("debug.json", `{"allow_debug": true}`)
+	bad := write("bad.json", `{"vmpl": 0, "debug": true}`)
+	missing := filepath.Join(dir, "missing.json")
+	n := hex.EncodeToString(nonce)
+	m := hex.EncodeToString(goodMeasurement)
+	okLine := "attest: OK measurement=" + m + "\n"
+	strictLines := "attest: FAIL policy file: reported TCB 0x0 (bootloader 0, tee 0, snp 0, microcode 0) below minimum 0x1000000000000 (bootloader 0, tee 0, snp 1, microcode 0)\n" +
+		"attest: FAIL policy file: chip_id " + strings.Repeat("00", 64) + " not in the policy's chip_ids (1 entries)\n"
+	for _, tc := range []struct {
+		name       string
+		defaultPol string
+		args       []string
+		wantCode   int
+		wantOut    string
+	}{
+		{"lenient by flag", missing, []string{"--nonce", n, "--measurement", m, "--policy-file", lenient}, ExitOK, okLine},
+		{"strict by flag", missing, []string{"--nonce", n, "--measurement", m, "--policy-file", strict}, ExitFail, strictLines},
+		{"strict at the default path", strict, []string{"--nonce", n, "--measurement", m}, ExitFail, strictLines},
+		{"no file at the default path", missing, []string{"--nonce", n, "--measurement", m}, ExitOK, okLine},
+		{"debug refused by the policy file", lenient, []string{"--nonce", hex.EncodeToString(debugNonce), "--measurement", m}, ExitFail,
+			"attest: FAIL policy file: policy: debug allowed (guest policy bit 19)\n"},
+		{"debug allowed by the policy file", debug, []string{"--nonce", hex.EncodeToString(debugNonce), "--measurement", m}, ExitOK, okLine},
+		{"measurement and policy file both fail", strict, []string{"--nonce", n, "--measurement", strings.Repeat("ab", MeasurementSize)}, ExitFail,
+			"attest: FAIL measurement: got " + m + ", want " + strings.Repeat("ab", MeasurementSize) + "\n" + strictLines},
+		{"missing file by flag", strict, []string{"--nonce", n, "--measurement", m, "--policy-file", missing}, ExitFail,
+			"attest: FAIL reading SEV-SNP policy: open " + missing + ": no such file or directory\n"},
+		{"malformed file", bad, []string{"--nonce", n, "--measurement", m}, ExitFail,
+			"attest: FAIL parsing SEV-SNP policy " + bad + ": json: unknown field \"debug\"\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cli := CLI{Open: func() (QuoteProvider, error) { return qp, nil }, PolicyPath: tc.defaultPol, TrustedRoots: roots, Now: testNow}
+			var stdout, stderr bytes.Buffer
+			code := cli.Run(tc.args, &stdout, &stderr)
+			if code != tc.wantCode || stderr.Len() != 0 {
+				t.Errorf("Run(%q) = %d, stderr %q, want %d", tc.args, code, stderr.String(), tc.wantCode)
+			}
+			if diff := cmp.Diff(tc.wantOut, stdout.String()); diff != "" {
+				t.Errorf("Run(%q) stdout mismatch (-want +got):\n%s", tc.args, diff)
+			}
+		})
+	}
+	// A policy file does not change the not-SNP marker or its exit status.
+	cli := CLI{Open: func() (QuoteProvider, error) { return nil, ErrNotSNPGuest }, PolicyPath: bad}
+	var stdout, stderr bytes.Buffer
+	if code := cli.Run([]string{"--nonce", n}, &stdout, &stderr); code != ExitNotSNP || stdout.String() != "attest: not an SEV-SNP guest\n" {
+		t.Errorf("Run(not SNP, malformed policy file) = %d, %q, want %d, the not-SNP marker", code, stdout.String(), ExitNotSNP)
 	}
 }

@@ -19,7 +19,16 @@
 //     FWCfgMeasurement as hex; it cannot be inside the initramfs, which the
 //     digest covers);
 //   - "policy": the guest policy forbids debugging (unless Options.AllowDebug) and,
-//     when Options.Policy is set, equals it exactly.
+//     when Options.Policy is set, equals it exactly;
+//   - "policy file": when a relying-party policy file is given (Options.Rules;
+//     the CLI reads --policy-file, or DefaultPolicyPath if it exists), the report
+//     is validated against it by manx/userland/attest/verdict: minimum TCB,
+//     VMPL, debug and migration agent, CHIP_ID allow-list, measurements, and
+//     go-sev-guest's TCB consistency checks (REPORTED_TCB = VCEK TCB). The file's
+//     allow_debug then replaces the "policy" debug check.
+//
+// After the signature check, every failing check is reported (errors.Join of
+// *CheckError; the CLI prints one "attest: FAIL" line each).
 //
 // Reports come through the QuoteProvider interface: configfs-tsm when the kernel
 // offers it with the sev_guest provider, else /dev/sev-guest (Open); tests use

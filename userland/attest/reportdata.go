@@ -1,10 +1,11 @@
 package attest
 
 import (
-	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"manx/userland/attest/verdict"
 )
 
 // MeasurementSize is the size of a launch digest (SHA-384).
@@ -12,7 +13,7 @@ const MeasurementSize = 48
 
 // ReportData returns the REPORT_DATA that binds a report to nonce: SHA-512(nonce).
 func ReportData(nonce []byte) [64]byte {
-	return sha512.Sum512(nonce)
+	return verdict.ReportData(nonce)
 }
 
 // ParseMeasurement parses an expected launch digest: 96 hex digits, surrounding
