@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"manx/catalog"
 	"manx/internal/buildenv"
 	"manx/internal/gobuild"
 	"manx/internal/stage"
+	"manx/userland/attest"
 	"manx/userland/initramfs"
 )
 
@@ -48,6 +50,7 @@ func (p *Pipeline) initramfs(ctx context.Context) error {
 	if err := initramfs.Build(ctx, initramfs.Options{
 		Out: out, Root: p.Env.Root, Epoch: st.Epoch, Version: st.Version, Logger: p.Log, Go: goBin,
 		Commands: []string{attestCommand},
+		Files:    map[string]initramfs.File{strings.TrimPrefix(attest.DefaultPolicyPath, "/"): {Data: []byte(SNPPolicy), Mode: 0o644}},
 	}); err != nil {
 		return err
 	}
@@ -57,6 +60,18 @@ func (p *Pipeline) initramfs(ctx context.Context) error {
 	p.Log.Info("Built initramfs", "elapsed", time.Since(start).Round(time.Second))
 	return nil
 }
+
+// SNPPolicy is the relying-party policy attest applies in the guest
+// (attest.DefaultPolicyPath; format: manx/userland/attest/verdict): VMPL 0,
+// no debugging, no migration agent. It names no TCB minimum (that is the
+// deployment's, per host generation) and no measurement (the measurement
+// covers this initramfs).
+const SNPPolicy = `{
+  "vmpl": 0,
+  "allow_debug": false,
+  "allow_migration_agent": false
+}
+`
 
 // inputsKey starts a stage key over group g's input files (their
 // contents), the pinned Go version and g's stamp: a change anywhere else in

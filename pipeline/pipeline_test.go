@@ -6,6 +6,7 @@ import (
 	"manx/catalog"
 	"manx/internal/buildenv"
 	"manx/internal/testutil"
+	"manx/userland/attest/verdict"
 )
 
 // TestEveryGroupBuilds: the build graph has a step for every group of the
@@ -29,5 +30,17 @@ func TestEveryGroupBuilds(t *testing.T) {
 	}
 	if err := p.Build(t.Context(), "nonsense"); err == nil {
 		t.Error(`Build("nonsense") = nil error`)
+	}
+}
+
+// TestSNPPolicyParses: the policy the initramfs carries is one attest
+// accepts.
+func TestSNPPolicyParses(t *testing.T) {
+	p, err := verdict.Parse([]byte(SNPPolicy))
+	if err != nil {
+		t.Fatalf("SNPPolicy: %v", err)
+	}
+	if p.WantVMPL() != 0 {
+		t.Errorf("SNPPolicy wants VMPL %d, want 0", p.WantVMPL())
 	}
 }
