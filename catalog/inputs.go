@@ -56,7 +56,7 @@ var GroupInputs = map[Group]Inputs{
 		Contains: []Group{GroupKernel, GroupInitramfs},
 	},
 	GroupMeasure: {
-		Files:    []string{"pipeline/measure.go", "deploy/profile/matrix.go", "deploy/vm/snp.go"},
+		Files:    []string{"pipeline/measure.go", "deploy/profile/snp.go", "deploy/vm/snp.go"},
 		Compiled: []string{"manx/firmware/snp"},
 		Contains: []Group{GroupFirmware, GroupKernel, GroupInitramfs},
 	},

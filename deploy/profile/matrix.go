@@ -127,16 +127,3 @@ func All() []Profile {
 		},
 	}, append(append(append(Stboot(), Chain()...), Microsoft()...), SNPProfile())...)
 }
-
-// SNPProfile is the SEV-SNP guest; it comes last because on hosts without
-// SNP its check only computes the expected measurement (which needs the
-// AmdSev firmware, the slowest build).
-func SNPProfile() Profile {
-	return Profile{
-		ID: "snp", Summary: "SEV-SNP guest: AmdSev OVMF, measured direct boot (kernel hashes), attest in the guest; needs an SNP host",
-		Machine: MachineQ35, Firmware: FirmwareAmdSev, Boot: BootKernel, Initramfs: true, Display: DisplayNone,
-		Append: appendSerial + " manx.test=shell manx.cmd=/bin/attest",
-		SNP:    &SNP{VCPUType: "EPYC-v4", VCPUs: 1},
-		Expect: []string{MarkerUserland, "attest: OK"}, Timeout: 180 * time.Second,
-	}
-}
