@@ -228,6 +228,7 @@ func TestSignRelease(t *testing.T) {
 		{"version 0", Release{Label: "Manx", Version: 0}, "pkg_version 0, want >= 1"},
 		{"no label", Release{Version: 1}, "no label"},
 		{"label with newline", Release{Label: "a\nb", Version: 1}, "non-printable"},
+		{"not_after after 9999", Release{Label: "Manx", Version: 1, NotAfter: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "not_after"},
 	} {
 		if _, err := Sign(zip, "manx.zip", tt.rel, []sign.Signer{h.signer1}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Sign(%s) = %v, want an error containing %q", tt.name, err, tt.want)

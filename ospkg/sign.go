@@ -34,6 +34,9 @@ func Sign(zip []byte, pkgURL string, rel Release, signers []sign.Signer) (*Descr
 	if err := st.check(); err != nil {
 		return nil, fmt.Errorf("ospkg: signing: %w", err)
 	}
+	if _, err := parseNotAfter(formatNotAfter(st.NotAfter)); err != nil {
+		return nil, fmt.Errorf("ospkg: signing: %w", err) // e.g. a year outside 0000..9999
+	}
 	msg := st.Bytes()
 	d := &Descriptor{
 		Version:    descriptorVersion,

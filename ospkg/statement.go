@@ -107,5 +107,5 @@ func parseNotAfter(s string) (time.Time, error) {
 type Release struct {
 	Label    string    // e.g. "Manx v1.2.3"
 	Version  uint64    // pkg_version: >= 1, higher than every earlier release
-	NotAfter time.Time // zero: no expiry
+	NotAfter time.Time // zero: no expiry; Sign signs it in UTC, truncated to whole seconds
 }
