@@ -75,7 +75,7 @@ func TestPublished(t *testing.T) {
 	if got := len(catalog.Published()); got != 20 {
 		t.Errorf("len(Published()) = %d, want 20 (see docs/reproducibility.md)", got)
 	}
-	for _, a := range []catalog.Artefact{catalog.UKITampered, catalog.OspkgUntrusted, catalog.OspkgOneOfTwo} {
+	for _, a := range []catalog.Artefact{catalog.UKITampered, catalog.OspkgUntrusted, catalog.OspkgOneOfTwo, catalog.OspkgZipAltered, catalog.OspkgExpired} {
 		if a.Published {
 			t.Errorf("test fixture %s is published", a.Name)
 		}

@@ -64,6 +64,14 @@ var (
 	// OspkgOneOfTwo carries two signatures, one valid (the stboot signer)
 	// and one untrusted: one valid signature where a policy wants two.
 	OspkgOneOfTwo = Artefact{Name: "ospkg-descriptor-one-of-two", Path: "ospkg/manx-one-of-two.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	// OspkgZipAltered carries OspkgDescriptor's signatures, but its
+	// os_pkg_sha256 is the SHA-256 of manx.zip as osserver's Flip fault
+	// serves it: the digest matches the altered zip, so only the signatures
+	// (over the original statement) can refuse it.
+	OspkgZipAltered = Artefact{Name: "ospkg-descriptor-zip-altered", Path: "ospkg/manx-zip-altered.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	// OspkgExpired is manx.zip properly signed by the stboot signer with
+	// not_after a day before the build's SOURCE_DATE_EPOCH.
+	OspkgExpired = Artefact{Name: "ospkg-descriptor-expired", Path: "ospkg/manx-expired.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
 	// OspkgKexecUnsigned is an OS package, properly signed by the stboot
 	// signer, whose kernel is not signed at all; OspkgKexecDB's kernel is
 	// signed by db but not by the kexec key. kexec_file_load refuses both.
@@ -117,7 +125,7 @@ func All() []Artefact {
 	return append(out,
 		Kernel, KernelConfig, Initramfs,
 		UKI, KernelSigned, UKISigned, UKITampered, KernelDBSigned,
-		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo,
+		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo, OspkgZipAltered, OspkgExpired,
 		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,

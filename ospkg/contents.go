@@ -16,7 +16,8 @@ const (
 	pathManifest  = "manifest.json"
 )
 
-// manifestVersion is the only manifest (and descriptor) format version.
+// manifestVersion is the only manifest format version (the descriptor has
+// its own, descriptorVersion).
 const manifestVersion = 1
 
 // Contents is what an OS package carries.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -16,15 +15,40 @@ import (
 // handful of certificates is a few KiB).
 const MaxDescriptorSize = 1 << 20
 
-// Descriptor is NAME.json. Field names and encodings are System
-// Transparency's (base64 byte strings, certificates as PEM), plus Manx's
-// os_pkg_sha256 (see the package documentation).
+// descriptorVersion is the only descriptor format version accepted: 2, a
+// signed statement. Version 1 (System Transparency's, a signature over
+// SHA-256(zip) alone) is refused.
+const descriptorVersion = 2
+
+// Descriptor is NAME.json, format version 2. Field names and encodings of
+// version, os_pkg_url, certificates and signatures are System
+// Transparency's (base64 byte strings, certificates as PEM); os_pkg_sha256,
+// pkg_version, not_after and label are Manx's signed statement (see the
+// package documentation and Statement).
 type Descriptor struct {
 	Version      int      `json:"version"`
-	PkgURL       string   `json:"os_pkg_url"`              // absolute http(s) URL, or relative to the descriptor's URL
-	PkgSHA256    string   `json:"os_pkg_sha256,omitempty"` // hex SHA-256 of the zip the signers signed
-	Certificates [][]byte `json:"certificates"`            // signer i's certificate, PEM (or DER)
-	Signatures   [][]byte `json:"signatures"`              // signer i's Ed25519 signature over SHA-256(zip)
+	PkgURL       string   `json:"os_pkg_url"`    // absolute http(s) URL, or relative to the descriptor's URL
+	PkgSHA256    string   `json:"os_pkg_sha256"` // hex SHA-256 of the zip (signed)
+	PkgVersion   uint64   `json:"pkg_version"`   // >= 1, higher with every release (signed)
+	NotAfter     string   `json:"not_after"`     // RFC 3339 UTC, or "" for no expiry (signed)
+	Label        string   `json:"label"`         // printable, one line (signed)
+	Certificates [][]byte `json:"certificates"`  // signer i's certificate, PEM (or DER)
+	Signatures   [][]byte `json:"signatures"`    // signer i's Ed25519 signature over Statement().Bytes()
+}
+
+// Statement returns the statement d's signatures must cover. It fails (with
+// ErrFormat) only for a descriptor ParseDescriptor would refuse.
+func (d *Descriptor) Statement() (Statement, error) {
+	if err := d.check(); err != nil {
+		return Statement{}, err
+	}
+	return d.statement(), nil
+}
+
+// statement is d's statement; d must have passed check.
+func (d *Descriptor) statement() Statement {
+	na, _ := parseNotAfter(d.NotAfter) // checked
+	return Statement{Label: d.Label, PkgSHA256: d.PkgSHA256, PkgVersion: d.PkgVersion, NotAfter: na}
 }
 
 // Marshal returns the descriptor's canonical JSON (indented, fixed field
@@ -37,10 +61,12 @@ func (d *Descriptor) Marshal() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// ParseDescriptor parses and checks the structure of a descriptor: version
-// 1, a usable URL, as many signatures as certificates, every certificate
-// parseable, every signature 64 bytes. It checks no signature; that is
-// Verify's job. Errors wrap ErrFormat.
+// ParseDescriptor parses and checks the structure of a descriptor: format
+// version 2, a usable URL, a well-formed statement (os_pkg_sha256,
+// pkg_version >= 1, not_after, label), as many signatures as certificates,
+// every certificate parseable, every signature 64 bytes. It checks no
+// signature; that is Verify's job. A version 1 descriptor is refused with a
+// message saying so. Errors wrap ErrFormat.
 func ParseDescriptor(b []byte) (*Descriptor, error) {
 	if len(b) > MaxDescriptorSize {
 		return nil, kindError(ErrFormat, "ospkg: descriptor is %d bytes, limit %d", len(b), MaxDescriptorSize)
@@ -58,17 +84,21 @@ func ParseDescriptor(b []byte) (*Descriptor, error) {
 // check validates the structure of d; errors wrap ErrFormat and list every
 // problem.
 func (d *Descriptor) check() error {
+	if d.Version == 1 {
+		return kindError(ErrFormat, "ospkg: descriptor format version 1 (a signed hash: no package version or expiry) is no longer accepted; re-sign it as version %d", descriptorVersion)
+	}
 	var errs []error
-	if d.Version != manifestVersion {
-		errs = append(errs, fmt.Errorf("version %d, want %d", d.Version, manifestVersion))
+	if d.Version != descriptorVersion {
+		errs = append(errs, fmt.Errorf("version %d, want %d", d.Version, descriptorVersion))
 	}
 	if err := checkPkgURL(d.PkgURL); err != nil {
 		errs = append(errs, err)
 	}
-	if d.PkgSHA256 != "" {
-		if raw, err := hex.DecodeString(d.PkgSHA256); err != nil || len(raw) != 32 || hex.EncodeToString(raw) != d.PkgSHA256 {
-			errs = append(errs, fmt.Errorf("os_pkg_sha256 %q is not 64 lower-case hex digits", d.PkgSHA256))
-		}
+	if err := (Statement{Label: d.Label, PkgSHA256: d.PkgSHA256, PkgVersion: d.PkgVersion}).check(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := parseNotAfter(d.NotAfter); err != nil {
+		errs = append(errs, err)
 	}
 	if len(d.Certificates) == 0 {
 		errs = append(errs, errors.New("no certificates"))

@@ -11,7 +11,7 @@ import (
 // survives Marshal and a second parse.
 func FuzzParseDescriptor(f *testing.F) {
 	h := newHierarchy(f)
-	d, err := Sign(packed(f, testContents()), "manx.zip", []sign.Signer{h.signer1, h.signer2})
+	d, err := Sign(packed(f, testContents()), "manx.zip", testRelease, []sign.Signer{h.signer1, h.signer2})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -21,6 +21,7 @@ func FuzzParseDescriptor(f *testing.F) {
 	}
 	f.Add(b)
 	f.Add([]byte(`{"version":1,"os_pkg_url":"http://h/x.zip","certificates":[],"signatures":[]}`))
+	f.Add([]byte(`{"version":2,"os_pkg_url":"x.zip","os_pkg_sha256":"` + d.PkgSHA256 + `","pkg_version":7,"not_after":"2027-01-02T03:04:05Z","label":"Manx","certificates":[],"signatures":[]}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := ParseDescriptor(b)
@@ -31,8 +32,21 @@ func FuzzParseDescriptor(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Marshal(ParseDescriptor(%q)) = %v", b, err)
 		}
-		if _, err := ParseDescriptor(out); err != nil {
+		d2, err := ParseDescriptor(out)
+		if err != nil {
 			t.Fatalf("ParseDescriptor(Marshal(ParseDescriptor(%q))) = %v", b, err)
+		}
+		// The statement survives the round trip and has one line per field.
+		st, err := d.Statement()
+		if err != nil {
+			t.Fatalf("Statement() of a parsed descriptor = %v", err)
+		}
+		st2, _ := d2.Statement()
+		if !bytes.Equal(st.Bytes(), st2.Bytes()) {
+			t.Fatalf("statement changed in a round trip:\n%s\n%s", st.Bytes(), st2.Bytes())
+		}
+		if n := bytes.Count(st.Bytes(), []byte("\n")); n != 5 {
+			t.Fatalf("statement has %d lines, want 5:\n%s", n, st.Bytes())
 		}
 	})
 }
@@ -42,7 +56,7 @@ func FuzzParseDescriptor(f *testing.F) {
 func FuzzVerify(f *testing.F) {
 	h := newHierarchy(f)
 	zip := packed(f, testContents())
-	d, err := Sign(zip, "manx.zip", []sign.Signer{h.signer1})
+	d, err := Sign(zip, "manx.zip", testRelease, []sign.Signer{h.signer1})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -59,7 +73,7 @@ func FuzzVerify(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c, err := Verify(d, zipBytes, policy)
+		c, _, err := Verify(d, zipBytes, policy)
 		if err == nil && !bytes.Equal(zipBytes, zip) {
 			t.Fatalf("Verify accepted a zip (%d bytes) that was never signed", len(zipBytes))
 		}

@@ -90,3 +90,6 @@ func issued(t testing.TB, cn string, seed byte, parent sign.Signer, mutate func(
 	}
 	return s
 }
+
+// testRelease is the release the tests sign.
+var testRelease = Release{Label: "Manx test 1.0", Version: 3}

@@ -7,16 +7,19 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"time"
 
 	"manx/sign"
 )
 
-// Sign returns the descriptor for zip: its URL (absolute, or relative to the
-// descriptor's URL), its SHA-256, and one PureEd25519 signature over that
-// digest per signer, in signers' order, with the signer's certificate as
-// PEM. Every signer must hold an Ed25519 key, and no two the same key.
-// Ed25519 is deterministic, so equal inputs give an equal descriptor.
-func Sign(zip []byte, pkgURL string, signers []sign.Signer) (*Descriptor, error) {
+// Sign returns the format 2 descriptor for zip: its URL (absolute, or
+// relative to the descriptor's URL), the statement (zip's SHA-256 and rel's
+// label, version and expiry) and one PureEd25519 signature over the
+// statement's canonical bytes (Statement.Bytes) per signer, in signers'
+// order, with the signer's certificate as PEM. Every signer must hold an
+// Ed25519 key, and no two the same key. Ed25519 is deterministic, so equal
+// inputs give an equal descriptor.
+func Sign(zip []byte, pkgURL string, rel Release, signers []sign.Signer) (*Descriptor, error) {
 	if len(signers) == 0 {
 		return nil, fmt.Errorf("ospkg: signing: no signers")
 	}
@@ -24,10 +27,24 @@ func Sign(zip []byte, pkgURL string, signers []sign.Signer) (*Descriptor, error)
 		return nil, fmt.Errorf("ospkg: signing: %w", err)
 	}
 	digest := sha256.Sum256(zip)
+	st := Statement{Label: rel.Label, PkgSHA256: hex.EncodeToString(digest[:]), PkgVersion: rel.Version, NotAfter: rel.NotAfter.UTC().Truncate(time.Second)}
+	if rel.NotAfter.IsZero() {
+		st.NotAfter = time.Time{}
+	}
+	if err := st.check(); err != nil {
+		return nil, fmt.Errorf("ospkg: signing: %w", err)
+	}
+	if _, err := parseNotAfter(formatNotAfter(st.NotAfter)); err != nil {
+		return nil, fmt.Errorf("ospkg: signing: %w", err) // e.g. a year outside 0000..9999
+	}
+	msg := st.Bytes()
 	d := &Descriptor{
-		Version:   manifestVersion,
-		PkgURL:    pkgURL,
-		PkgSHA256: hex.EncodeToString(digest[:]),
+		Version:    descriptorVersion,
+		PkgURL:     pkgURL,
+		PkgSHA256:  st.PkgSHA256,
+		PkgVersion: st.PkgVersion,
+		NotAfter:   formatNotAfter(st.NotAfter),
+		Label:      st.Label,
 	}
 	seen := map[string]int{}
 	for i, s := range signers {
@@ -46,11 +63,11 @@ func Sign(zip []byte, pkgURL string, signers []sign.Signer) (*Descriptor, error)
 			return nil, fmt.Errorf("ospkg: signing: signers %d and %d have the same key", j, i)
 		}
 		seen[string(pub)] = i
-		sig, err := s.Signer().Sign(nil, digest[:], crypto.Hash(0))
+		sig, err := s.Signer().Sign(nil, msg, crypto.Hash(0))
 		if err != nil {
 			return nil, fmt.Errorf("ospkg: signing: signer %d (%q): %w", i, cert.Subject, err)
 		}
-		if !ed25519.Verify(pub, digest[:], sig) {
+		if !ed25519.Verify(pub, msg, sig) {
 			return nil, fmt.Errorf("ospkg: signing: signer %d (%q) produced a signature that does not verify", i, cert.Subject)
 		}
 		d.Certificates = append(d.Certificates, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))

@@ -26,9 +26,12 @@ type TrustPolicy struct {
 	// least Threshold roots with distinct keys. False (the default) counts
 	// every distinct signer key, whichever root issued it.
 	DistinctRoots bool
-	// Time is when certificate validity periods are checked; zero means
-	// they are not checked.
+	// Time is when certificate validity periods and the package's
+	// not_after are checked; zero means they are not checked.
 	Time time.Time
+	// MinVersion is the lowest pkg_version accepted: the highest version
+	// this machine has booted (rollback protection). 0 accepts any.
+	MinVersion uint64
 }
 
 // Validate checks the policy itself (Verify does too); its error wraps

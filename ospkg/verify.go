@@ -8,40 +8,41 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 )
 
-// Verify checks an OS package against trust and returns its contents. In
-// order: the descriptor's structure; the zip's SHA-256 against the
-// descriptor's os_pkg_sha256 (when present); each (certificate, signature)
-// pair (see below); that the number of counted signers reaches
-// trust.Threshold; and only then the zip's layout and every file against
-// the manifest. Errors name the failed check and its values and wrap one of
-// the package's sentinels.
+// Verify checks an OS package against trust and returns its contents and
+// the verified statement. In order: the descriptor's structure (format 2);
+// each (certificate, signature) pair over the statement's canonical bytes
+// (see below); that the number of counted signers reaches trust.Threshold;
+// the statement's not_after against trust.Time (ErrExpired; skipped when
+// trust.Time is zero); its pkg_version against trust.MinVersion
+// (ErrRollback, a *RollbackError); the zip's SHA-256 against the signed
+// os_pkg_sha256 (ErrDigest); and only then the zip's layout and every file
+// against the manifest. Errors name the failed check and its values and
+// wrap one of the package's sentinels.
 //
 // A signature counts when its certificate has an Ed25519 key that is not a
 // trust root's (roots do not sign packages), is issued directly by a trust
 // root, is not a CA, has the digitalSignature key usage, and the signature
-// verifies over SHA-256(zip). A key counts once: a second signature by the
-// same certificate, or by another certificate carrying the same key, is
+// verifies over Statement.Bytes. A key counts once: a second signature by
+// the same certificate, or by another certificate carrying the same key, is
 // refused. With trust.DistinctRoots, a root counts once too: signers issued
 // by the same root count as one. Every refused signature's reason ("signature
 // i: ...") is joined into the threshold error.
-func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, error) {
+func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, *Statement, error) {
 	if err := trust.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if desc == nil {
-		return nil, kindError(ErrFormat, "ospkg: no descriptor")
+		return nil, nil, kindError(ErrFormat, "ospkg: no descriptor")
 	}
 	if err := desc.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	sum := sha256.Sum256(zip)
-	digest := sum[:]
-	if got := hex.EncodeToString(digest); desc.PkgSHA256 != "" && got != desc.PkgSHA256 {
-		return nil, kindError(ErrDigest, "ospkg: zip sha256 %s does not match the signed digest %s (%d bytes received)",
-			got, desc.PkgSHA256, len(zip))
-	}
+	st := desc.statement()
+	msg := st.Bytes()
 
 	pool := x509.NewCertPool()
 	for _, r := range trust.Roots {
@@ -51,7 +52,7 @@ func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, error) 
 	counted := map[string]signer{} // by Ed25519 public key
 	var problems []error
 	for i := range desc.Certificates {
-		s, err := verifyOne(desc.Certificates[i], desc.Signatures[i], digest, pool, trust, counted)
+		s, err := verifyOne(desc.Certificates[i], desc.Signatures[i], msg, pool, trust, counted)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("signature %d: %w", i, err))
 			continue
@@ -62,16 +63,29 @@ func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, error) 
 	}
 	if valid < trust.Threshold {
 		if len(problems) == 0 {
-			return nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d", valid, trust.Threshold)
+			return nil, nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d", valid, trust.Threshold)
 		}
-		return nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d\n%w", valid, trust.Threshold, errors.Join(problems...))
+		return nil, nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d\n%w", valid, trust.Threshold, errors.Join(problems...))
+	}
+
+	if !trust.Time.IsZero() && !st.NotAfter.IsZero() && trust.Time.After(st.NotAfter) {
+		return nil, nil, kindError(ErrExpired, "ospkg: package expired at %s (now %s)",
+			formatNotAfter(st.NotAfter), trust.Time.UTC().Format(time.RFC3339))
+	}
+	if st.PkgVersion < trust.MinVersion {
+		return nil, nil, &RollbackError{Version: st.PkgVersion, Highest: trust.MinVersion}
+	}
+	sum := sha256.Sum256(zip)
+	if got := hex.EncodeToString(sum[:]); got != st.PkgSHA256 {
+		return nil, nil, kindError(ErrDigest, "ospkg: zip sha256 %s does not match the signed digest %s (%d bytes received)",
+			got, st.PkgSHA256, len(zip))
 	}
 
 	c, err := unpack(zip, MaxUnpackedSize)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return c, nil
+	return c, &st, nil
 }
 
 // signer is a counted signature: its certificate, key and issuing root.
@@ -85,9 +99,9 @@ type signer struct {
 // against the signatures counted so far (counted, keyed by public key), and
 // returns the counted signer. Checks, in order: an Ed25519 key; not a trust
 // root's key; issued by a trust root; not a CA; digitalSignature key usage;
-// the signature; a key not counted already (and, with
+// the signature over the statement msg; a key not counted already (and, with
 // trust.DistinctRoots, a root not used already).
-func verifyOne(certBytes, sig, digest []byte, pool *x509.CertPool, trust TrustPolicy, counted map[string]signer) (signer, error) {
+func verifyOne(certBytes, sig, msg []byte, pool *x509.CertPool, trust TrustPolicy, counted map[string]signer) (signer, error) {
 	cert, err := parseCert(certBytes)
 	if err != nil {
 		return signer{}, fmt.Errorf("certificate: %w", err)
@@ -123,8 +137,8 @@ func verifyOne(certBytes, sig, digest []byte, pool *x509.CertPool, trust TrustPo
 	if cert.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 		return signer{}, fmt.Errorf("signer %q lacks the digitalSignature key usage", name)
 	}
-	if !ed25519.Verify(pub, digest, sig) {
-		return signer{}, fmt.Errorf("signer %q: Ed25519 signature does not verify over sha256 %x", name, digest)
+	if !ed25519.Verify(pub, msg, sig) {
+		return signer{}, fmt.Errorf("signer %q: Ed25519 signature does not verify over the statement (%s)", name, statementSummary(msg))
 	}
 	if prev, ok := counted[string(pub)]; ok {
 		if bytes.Equal(prev.cert.Raw, cert.Raw) {
@@ -143,4 +157,11 @@ func verifyOne(certBytes, sig, digest []byte, pool *x509.CertPool, trust TrustPo
 		}
 	}
 	return signer{cert: cert, root: root}, nil
+}
+
+// statementSummary is the statement msg on one line: its fields without the
+// prefix, separated by spaces.
+func statementSummary(msg []byte) string {
+	lines := strings.Split(strings.TrimSuffix(string(msg), "\n"), "\n")
+	return strings.Join(lines[1:], " ")
 }

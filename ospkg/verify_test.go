@@ -72,13 +72,25 @@ func TestVerify(t *testing.T) {
 
 	signed := func(zip []byte, signers ...sign.Signer) *Descriptor {
 		t.Helper()
-		d, err := Sign(zip, "manx.zip", signers)
+		d, err := Sign(zip, "manx.zip", testRelease, signers)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return d
 	}
-	withoutDigest := func(d *Descriptor) *Descriptor { d.PkgSHA256 = ""; return d }
+	// hinted sets os_pkg_sha256 to flipped's digest without re-signing: only
+	// the signatures can refuse the flipped zip.
+	hinted := func(d *Descriptor) *Descriptor { d.PkgSHA256 = hex.EncodeToString(sha256Of(flipped)); return d }
+	release := func(rel Release, signers ...sign.Signer) *Descriptor {
+		t.Helper()
+		d, err := Sign(good, "manx.zip", rel, signers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	at := func(p TrustPolicy, now time.Time, min uint64) TrustPolicy { p.Time, p.MinVersion = now, min; return p }
+	expiring := Release{Label: testRelease.Label, Version: 3, NotAfter: epoch.Add(48 * time.Hour)}
 
 	tests := []struct {
 		name    string
@@ -99,13 +111,32 @@ func TestVerify(t *testing.T) {
 			wantErr: ErrThreshold, want: "ospkg: 1 valid signature(s), threshold 2"},
 		{name: "untrusted signer", desc: signed(good, h.stranger), zip: good, policy: h.policy(1),
 			wantErr: ErrThreshold, want: `signer "CN=Stranger" does not chain to the trust root`},
-		{name: "expired", desc: signed(good, h.signer1), zip: good,
+		{name: "certificate expired", desc: signed(good, h.signer1), zip: good,
 			policy:  TrustPolicy{Roots: h.policy(1).Roots, Threshold: 1, Time: epoch.AddDate(20, 0, 0)},
 			wantErr: ErrThreshold, want: "does not chain to the trust root"},
 		{name: "altered zip", desc: signed(good, h.signer1), zip: flipped, policy: h.policy(1),
 			wantErr: ErrDigest, want: "ospkg: zip sha256 " + hex.EncodeToString(sha256Of(flipped)) + " does not match the signed digest " + hex.EncodeToString(sha256Of(good))},
-		{name: "altered zip, no digest", desc: withoutDigest(signed(good, h.signer1)), zip: flipped, policy: h.policy(1),
-			wantErr: ErrThreshold, want: `signer "CN=Test signer 1": Ed25519 signature does not verify`},
+		{name: "altered zip, hint updated", desc: hinted(signed(good, h.signer1)), zip: flipped, policy: h.policy(1),
+			wantErr: ErrThreshold, want: "ospkg: 0 valid signature(s), threshold 1\nsignature 0: " +
+				`signer "CN=Test signer 1": Ed25519 signature does not verify over the statement (label=Manx test 1.0 os_pkg_sha256=` + hex.EncodeToString(sha256Of(flipped))},
+		{name: "pkg_version raised", desc: func() *Descriptor { d := signed(good, h.signer1); d.PkgVersion = 9; return d }(), zip: good, policy: h.policy(1),
+			wantErr: ErrThreshold, want: "does not verify over the statement (label=Manx test 1.0 os_pkg_sha256=" + hex.EncodeToString(sha256Of(good)) + " pkg_version=9 not_after=)"},
+		{name: "not_after removed", desc: func() *Descriptor { d := release(expiring, h.signer1); d.NotAfter = ""; return d }(), zip: good, policy: h.policy(1),
+			wantErr: ErrThreshold, want: "does not verify over the statement"},
+		{name: "label changed", desc: func() *Descriptor { d := signed(good, h.signer1); d.Label = "Manx evil"; return d }(), zip: good, policy: h.policy(1),
+			wantErr: ErrThreshold, want: "does not verify over the statement (label=Manx evil "},
+		{name: "before not_after", desc: release(expiring, h.signer1), zip: good, policy: at(h.policy(1), epoch.Add(47*time.Hour), 0)},
+		{name: "at not_after", desc: release(expiring, h.signer1), zip: good, policy: at(h.policy(1), epoch.Add(48*time.Hour), 0)},
+		{name: "expired", desc: release(expiring, h.signer1), zip: good, policy: at(h.policy(1), epoch.Add(48*time.Hour+time.Second), 0),
+			wantErr: ErrExpired, want: "ospkg: package expired at 2026-01-04T03:04:05Z (now 2026-01-04T03:04:06Z)"},
+		{name: "not_after without a clock", desc: release(expiring, h.signer1), zip: good, policy: h.policy(1)},
+		{name: "equal version", desc: signed(good, h.signer1), zip: good, policy: at(h.policy(1), time.Time{}, 3)},
+		{name: "rollback", desc: signed(good, h.signer1), zip: good, policy: at(h.policy(1), time.Time{}, 5),
+			wantErr: ErrRollback, want: "ospkg: version 3 < 5 already booted"},
+		{name: "rollback of an untrusted package is a signature failure", desc: signed(good, h.stranger), zip: good, policy: at(h.policy(1), time.Time{}, 5),
+			wantErr: ErrThreshold, want: "0 valid signature(s)"},
+		{name: "expired and altered: expiry first", desc: release(expiring, h.signer1), zip: flipped, policy: at(h.policy(1), epoch.AddDate(1, 0, 0), 0),
+			wantErr: ErrExpired, want: "expired at"},
 		{name: "duplicate signer counted once", desc: dupFirst(signed(good, h.signer1)), zip: good, policy: h.policy(2),
 			wantErr: ErrThreshold, want: `signature 1: signer "CN=Test signer 1": same certificate as signature 0, counted once`},
 		{name: "swapped signatures", desc: swapSigs(signed(good, h.signer1, h.signer2)), zip: good, policy: h.policy(1),
@@ -118,13 +149,18 @@ func TestVerify(t *testing.T) {
 			wantErr: ErrPolicy, want: "no trust roots"},
 		{name: "nil descriptor", zip: good, policy: h.policy(1), wantErr: ErrFormat},
 		{name: "malformed descriptor", desc: &Descriptor{Version: 7}, zip: good, policy: h.policy(1), wantErr: ErrFormat, want: "version 7"},
+		{name: "version 1 descriptor", desc: func() *Descriptor { d := signed(good, h.signer1); d.Version = 1; return d }(), zip: good, policy: h.policy(1),
+			wantErr: ErrFormat, want: "ospkg: descriptor format version 1 (a signed hash: no package version or expiry) is no longer accepted; re-sign it as version 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Verify(tt.desc, tt.zip, tt.policy)
+			got, st, err := Verify(tt.desc, tt.zip, tt.policy)
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("Verify(%s) = %v, want success", tt.name, err)
+				}
+				if want, _ := tt.desc.Statement(); st == nil || *st != want {
+					t.Errorf("Verify(%s) statement = %+v, want %+v", tt.name, st, want)
 				}
 				if got.Label != c.Label || got.Cmdline != c.Cmdline || !bytes.Equal(got.Kernel, c.Kernel) || !bytes.Equal(got.Initramfs, c.Initramfs) {
 					t.Errorf("Verify(%s) contents = %q/%q, want %q/%q", tt.name, got.Label, got.Cmdline, c.Label, c.Cmdline)
@@ -134,8 +170,8 @@ func TestVerify(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Verify(%s) = %v, want %v containing %q", tt.name, err, tt.wantErr, tt.want)
 			}
-			if got != nil {
-				t.Errorf("Verify(%s) returned contents with an error", tt.name)
+			if got != nil || st != nil {
+				t.Errorf("Verify(%s) returned contents or a statement with an error", tt.name)
 			}
 		})
 	}
@@ -154,7 +190,7 @@ func TestVerifySigners(t *testing.T) {
 		t.Helper()
 		var d *Descriptor
 		for _, s := range signers {
-			one, err := Sign(good, "manx.zip", []sign.Signer{s})
+			one, err := Sign(good, "manx.zip", testRelease, []sign.Signer{s})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -230,7 +266,7 @@ func TestVerifySigners(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Verify(tt.desc, good, tt.policy)
+			_, _, err := Verify(tt.desc, good, tt.policy)
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("Verify(%s) = %v, want success", tt.name, err)
@@ -258,17 +294,17 @@ func TestVerifyManxKeys(t *testing.T) {
 	}
 	good := packed(t, testContents())
 	policy := TrustPolicy{Roots: []*x509.Certificate{ks.StbootRoot.Certificate()}, Threshold: 1}
-	d, err := Sign(good, "manx.zip", []sign.Signer{ks.StbootSigner})
+	d, err := Sign(good, "manx.zip", testRelease, []sign.Signer{ks.StbootSigner})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Verify(d, good, policy); err != nil {
+	if _, _, err := Verify(d, good, policy); err != nil {
 		t.Errorf("Verify(stboot signer) = %v, want success", err)
 	}
-	if d, err = Sign(good, "manx.zip", []sign.Signer{ks.StbootRoot}); err != nil {
+	if d, err = Sign(good, "manx.zip", testRelease, []sign.Signer{ks.StbootRoot}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Verify(d, good, policy); !errors.Is(err, ErrThreshold) || !strings.Contains(err.Error(), "roots do not sign packages") {
+	if _, _, err := Verify(d, good, policy); !errors.Is(err, ErrThreshold) || !strings.Contains(err.Error(), "roots do not sign packages") {
 		t.Errorf("Verify(stboot root) = %v, want %v: roots do not sign packages", err, ErrThreshold)
 	}
 }
@@ -314,11 +350,11 @@ func TestVerifyUnpack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := Sign(tt.zip, "x.zip", []sign.Signer{h.signer1})
+			d, err := Sign(tt.zip, "x.zip", testRelease, []sign.Signer{h.signer1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Verify(d, tt.zip, h.policy(1))
+			_, _, err = Verify(d, tt.zip, h.policy(1))
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Errorf("Verify(%s) = %v, want success", tt.name, err)
@@ -353,8 +389,11 @@ func swapSigs(d *Descriptor) *Descriptor {
 // rsaDesc is a descriptor whose only certificate has an RSA key.
 func rsaDesc(t *testing.T, zip []byte) *Descriptor {
 	d := &Descriptor{
-		Version:      1,
+		Version:      2,
 		PkgURL:       "x.zip",
+		PkgSHA256:    hex.EncodeToString(sha256Of(zip)),
+		PkgVersion:   1,
+		Label:        "RSA",
 		Certificates: [][]byte{testutil.RSACert(t, "RSA").Certificate().Raw},
 		Signatures:   [][]byte{make([]byte, ed25519.SignatureSize)},
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/pem"
 	"fmt"
 	"path/filepath"
@@ -45,8 +46,9 @@ func (p *Pipeline) stboot(ctx context.Context) error {
 
 // osPackages builds catalog.Ospkg (the kernel signed with the kexec key,
 // the Go userland initramfs, OspkgCmdline; byte-reproducible), its
-// descriptor signed by the stboot signer and the two refusal-fixture
-// descriptors of the same zip; and the kexec refusal fixtures: packages
+// descriptor signed by the stboot signer and the refusal-fixture
+// descriptors of the same zip (see descriptors); and the kexec refusal
+// fixtures: packages
 // whose kernel is unsigned (catalog.OspkgKexecUnsigned) or signed by db
 // alone (catalog.OspkgKexecDB), each properly signed by the stboot signer.
 //
@@ -77,7 +79,8 @@ func (p *Pipeline) osPackages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	descs, err := descriptors(zip, ks.StbootSigner, untrusted)
+	rel := release(st)
+	descs, err := descriptors(zip, rel, ks.StbootSigner, untrusted)
 	if err != nil {
 		return err
 	}
@@ -92,7 +95,7 @@ func (p *Pipeline) osPackages(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		d, err := descriptor(zip, f.desc, ks.StbootSigner)
+		d, err := descriptor(zip, f.desc, rel, ks.StbootSigner)
 		if err != nil {
 			return err
 		}
@@ -115,27 +118,53 @@ func (p *Pipeline) osPackage(st buildenv.Stamp, kernel, out catalog.Artefact) ([
 		return nil, err
 	}
 	var zip bytes.Buffer
-	c := ospkg.Contents{Label: "Manx " + st.Version, Kernel: kb, Initramfs: ib, Cmdline: OspkgCmdline}
+	c := ospkg.Contents{Label: release(st).Label, Kernel: kb, Initramfs: ib, Cmdline: OspkgCmdline}
 	if err := ospkg.Pack(&zip, c, st.Epoch); err != nil {
 		return nil, fmt.Errorf("%s: %w", out.Path, err)
 	}
 	return zip.Bytes(), p.write(output{out, zip.Bytes()})
 }
 
-// descriptors signs zip three ways: by signer (catalog.OspkgDescriptor), by
-// untrusted alone (catalog.OspkgUntrusted) and by both
-// (catalog.OspkgOneOfTwo).
-func descriptors(zip []byte, signer, untrusted sign.Signer) ([]output, error) {
+// release is what the OS package descriptors of st's build sign: label
+// "Manx <version>" (as the manifest's), pkg_version the stboot group's
+// SOURCE_DATE_EPOCH in seconds (the last commit's time: it grows with every
+// commit, so a later release never has a lower version; two builds of one
+// commit share it), and no expiry.
+func release(st buildenv.Stamp) ospkg.Release {
+	return ospkg.Release{Label: "Manx " + st.Version, Version: uint64(st.Epoch.Unix())}
+}
+
+// expiredFor is how long before rel's build time catalog.OspkgExpired
+// expired.
+const expiredFor = 24 * time.Hour
+
+// descriptors signs zip (release rel, built at rel.Version's epoch) five
+// ways: by signer (catalog.OspkgDescriptor), by untrusted alone
+// (catalog.OspkgUntrusted), by both (catalog.OspkgOneOfTwo); signer's
+// descriptor with os_pkg_sha256 replaced by the digest of zip as
+// osserver's Flip fault serves it (catalog.OspkgZipAltered: the digest
+// matches what stboot receives, so only the signature over the original
+// statement refuses it); and by signer with not_after expiredFor before the
+// epoch (catalog.OspkgExpired).
+func descriptors(zip []byte, rel ospkg.Release, signer, untrusted sign.Signer) ([]output, error) {
+	expired := rel
+	expired.NotAfter = time.Unix(int64(rel.Version), 0).UTC().Add(-expiredFor)
 	var outs []output
 	for _, d := range []struct {
 		art     catalog.Artefact
+		rel     ospkg.Release
 		signers []sign.Signer
+		edit    func(*ospkg.Descriptor)
 	}{
-		{catalog.OspkgDescriptor, []sign.Signer{signer}},
-		{catalog.OspkgUntrusted, []sign.Signer{untrusted}},
-		{catalog.OspkgOneOfTwo, []sign.Signer{signer, untrusted}},
+		{catalog.OspkgDescriptor, rel, []sign.Signer{signer}, nil},
+		{catalog.OspkgUntrusted, rel, []sign.Signer{untrusted}, nil},
+		{catalog.OspkgOneOfTwo, rel, []sign.Signer{signer, untrusted}, nil},
+		{catalog.OspkgZipAltered, rel, []sign.Signer{signer}, func(d *ospkg.Descriptor) {
+			d.PkgSHA256 = fmt.Sprintf("%x", sha256.Sum256(osserver.Flipped(zip)))
+		}},
+		{catalog.OspkgExpired, expired, []sign.Signer{signer}, nil},
 	} {
-		o, err := descriptor(zip, d.art, d.signers...)
+		o, err := editedDescriptor(zip, d.art, d.rel, d.edit, d.signers...)
 		if err != nil {
 			return nil, err
 		}
@@ -144,11 +173,20 @@ func descriptors(zip []byte, signer, untrusted sign.Signer) ([]output, error) {
 	return outs, nil
 }
 
-// descriptor is art: zip's descriptor signed by signers.
-func descriptor(zip []byte, art catalog.Artefact, signers ...sign.Signer) (output, error) {
-	desc, err := ospkg.Sign(zip, osserver.PackageName, signers)
+// descriptor is art: zip's descriptor for rel signed by signers.
+func descriptor(zip []byte, art catalog.Artefact, rel ospkg.Release, signers ...sign.Signer) (output, error) {
+	return editedDescriptor(zip, art, rel, nil, signers...)
+}
+
+// editedDescriptor is descriptor changed by edit (if not nil) after
+// signing.
+func editedDescriptor(zip []byte, art catalog.Artefact, rel ospkg.Release, edit func(*ospkg.Descriptor), signers ...sign.Signer) (output, error) {
+	desc, err := ospkg.Sign(zip, osserver.PackageName, rel, signers)
 	if err != nil {
 		return output{}, fmt.Errorf("%s: %w", art.Path, err)
+	}
+	if edit != nil {
+		edit(desc)
 	}
 	b, err := desc.Marshal()
 	if err != nil {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"crypto/x509"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +19,13 @@ import (
 
 var testEpoch = time.Unix(1763900000, 0).UTC()
 
-// TestOSPackageDescriptors checks each descriptor fails (or passes)
-// ospkg.Verify with exactly the text the stboot profiles expect on the
-// serial console.
+// TestOSPackageDescriptors verifies each descriptor fixture the way the
+// stboot profile that serves it does (its scenario's descriptor and zip,
+// flipped if the scenario flips it; threshold 2 for the threshold-2
+// initramfs; a clock after the build) and checks ospkg.Verify accepts it if
+// the profile expects "stboot: verified", or fails with every marker the
+// profile expects after "stboot: FAIL verify:" and none it refuses. This
+// keeps profiles and fixtures in step without booting.
 func TestOSPackageDescriptors(t *testing.T) {
 	root, signer := testutil.Ed25519Hierarchy(t, testEpoch)
 	untrusted, err := ospkgtest.UntrustedSigner(testEpoch)
@@ -31,7 +36,8 @@ func TestOSPackageDescriptors(t *testing.T) {
 	if err := ospkg.Pack(&zip, ospkg.Contents{Label: "Manx test", Kernel: []byte("kernel"), Initramfs: []byte("initramfs"), Cmdline: OspkgCmdline}, testEpoch); err != nil {
 		t.Fatal(err)
 	}
-	outs, err := descriptors(zip.Bytes(), signer, untrusted)
+	rel := ospkg.Release{Label: "Manx test", Version: uint64(testEpoch.Unix())}
+	outs, err := descriptors(zip.Bytes(), rel, signer, untrusted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,29 +50,70 @@ func TestOSPackageDescriptors(t *testing.T) {
 		if d.PkgURL != osserver.PackageName {
 			t.Errorf("%s: os_pkg_url %q, want %q", o.art.Name, d.PkgURL, osserver.PackageName)
 		}
+		if d.PkgVersion != uint64(testEpoch.Unix()) || d.Label != "Manx test" {
+			t.Errorf("%s: pkg_version %d, label %q; want the epoch %d and %q", o.art.Name, d.PkgVersion, d.Label, testEpoch.Unix(), "Manx test")
+		}
 		descs[o.art.Name] = d
 	}
-	flipped := bytes.Clone(zip.Bytes())
-	flipped[len(flipped)/2] ^= 1 // what osserver's Flip does
-	for _, tc := range []struct {
-		name      string
-		desc      string
-		zip       []byte
-		threshold int
-		want      string // "" means accepted
-	}{
-		{"ok", catalog.OspkgDescriptor.Name, zip.Bytes(), 1, ""},
-		{"zip altered", catalog.OspkgDescriptor.Name, flipped, 1, "does not match the signed digest"},
-		{"untrusted signer", catalog.OspkgUntrusted.Name, zip.Bytes(), 1, "does not chain to the trust root"},
-		{"one of two, threshold 2", catalog.OspkgOneOfTwo.Name, zip.Bytes(), 2, "1 valid signature(s), threshold 2"},
-		{"one of two, threshold 1", catalog.OspkgOneOfTwo.Name, zip.Bytes(), 1, ""},
-	} {
-		_, err := ospkg.Verify(descs[tc.desc], tc.zip, ospkg.TrustPolicy{Roots: []*x509.Certificate{root}, Threshold: tc.threshold})
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("%s: Verify = %v, want accepted", tc.name, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%s: Verify = %v, want an error containing %q", tc.name, err, tc.want)
+	if got := descs[catalog.OspkgExpired.Name].NotAfter; got != testEpoch.Add(-24*time.Hour).Format(time.RFC3339) {
+		t.Errorf("%s: not_after %q, want a day before the epoch", catalog.OspkgExpired.Name, got)
+	}
+	if got := descs[catalog.OspkgDescriptor.Name].NotAfter; got != "" {
+		t.Errorf("%s: not_after %q, want none", catalog.OspkgDescriptor.Name, got)
+	}
+
+	served := map[string]bool{}
+	for _, p := range profile.Stboot() {
+		sc, ok := osserver.Scenarios[p.Serve]
+		d := descs[sc.Descriptor.Name]
+		if !ok || d == nil {
+			continue // not one of these descriptors (or no server)
+		}
+		verified := slices.Contains(p.Expect, profile.MarkerStbootVerified)
+		fail := slices.Index(p.Expect, profile.MarkerStbootFail+" verify:")
+		if !verified && fail < 0 {
+			continue // refused before verification (fetch)
+		}
+		served[sc.Descriptor.Name] = true
+		z := zip.Bytes()
+		if sc.Faults.Paths["/"+osserver.PackageName].Flip {
+			z = osserver.Flipped(z)
+		}
+		threshold := 1
+		if p.InitramfsFile == profile.StbootInitramfsThreshold2 {
+			threshold = 2
+		}
+		policy := ospkg.TrustPolicy{Roots: []*x509.Certificate{root}, Threshold: threshold, Time: testEpoch.Add(time.Hour)}
+		_, _, err := ospkg.Verify(d, z, policy)
+		if verified {
+			if err != nil {
+				t.Errorf("%s: Verify(%s) = %v, want accepted", p.ID, sc.Descriptor.Name, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("%s: Verify(%s) accepted, want refused", p.ID, sc.Descriptor.Name)
+			continue
+		}
+		// What stboot prints: one line, newlines folded (console.fail).
+		line := profile.MarkerStbootFail + " verify: " + strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+		for _, m := range p.Expect[fail+1:] {
+			if m == profile.MarkerStbootReboot {
+				break
+			}
+			if !strings.Contains(line, m) {
+				t.Errorf("%s: stboot would print %q, without the expected %q", p.ID, line, m)
+			}
+		}
+		for _, m := range p.Refuse {
+			if strings.Contains(line, m) {
+				t.Errorf("%s: stboot would print %q, with the refused %q", p.ID, line, m)
+			}
+		}
+	}
+	for _, o := range outs {
+		if !served[o.art.Name] {
+			t.Errorf("%s: no stboot profile verifies it", o.art.Name)
 		}
 	}
 }

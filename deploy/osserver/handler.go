@@ -1,6 +1,7 @@
 package osserver
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -73,7 +74,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if faulty && f.Flip && len(body) > 0 {
 		applied = append(applied, "flip")
-		body[len(body)/2] ^= 1
+		FlipBit(body)
 	}
 	send := body
 	if faulty && f.Truncate {
@@ -113,4 +114,20 @@ func (s *Server) read(p string) ([]byte, int, error) {
 		return nil, http.StatusInternalServerError, errors.New("read error")
 	}
 	return b, 0, nil
+}
+
+// FlipBit alters b in place as a Flip fault alters a served file: it flips
+// the lowest bit of b's middle byte (b[len(b)/2]). Deterministic, so a
+// fixture can carry the SHA-256 of what the server will send.
+func FlipBit(b []byte) {
+	if len(b) > 0 {
+		b[len(b)/2] ^= 1
+	}
+}
+
+// Flipped returns a copy of b as a Flip fault serves it.
+func Flipped(b []byte) []byte {
+	c := bytes.Clone(b)
+	FlipBit(c)
+	return c
 }

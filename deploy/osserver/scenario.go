@@ -34,9 +34,12 @@ func (sc Scenario) pkg() catalog.Artefact {
 }
 
 // Scenarios are the servers of the stboot profiles, by profile.Serve*.
+// ServeZipFlip's descriptor (catalog.OspkgZipAltered) carries the flipped
+// zip's SHA-256 as os_pkg_sha256, so only the signatures refuse it.
 var Scenarios = map[string]Scenario{
 	profile.ServeOK:            {Descriptor: catalog.OspkgDescriptor},
-	profile.ServeZipFlip:       {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + PackageName: {Flip: true}}}},
+	profile.ServeZipFlip:       {Descriptor: catalog.OspkgZipAltered, Faults: Faults{Paths: map[string]Fault{"/" + PackageName: {Flip: true}}}},
+	profile.ServeExpired:       {Descriptor: catalog.OspkgExpired},
 	profile.ServeUntrusted:     {Descriptor: catalog.OspkgUntrusted},
 	profile.ServeOneOfTwo:      {Descriptor: catalog.OspkgOneOfTwo},
 	profile.ServeRetry:         {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + DescriptorName: {Times: 2, Status: 503}}}},

@@ -23,7 +23,7 @@ type Fault struct {
 	Status   int           // answer with this status (e.g. 503) and a short text body instead of the file
 	Delay    time.Duration // wait this long before answering
 	Truncate bool          // send the first half of the file with the full Content-Length, then close the connection
-	Flip     bool          // flip the lowest bit of the file's middle byte
+	Flip     bool          // flip the lowest bit of the file's middle byte (FlipBit)
 }
 
 // Faults configures a server's misbehaviour.

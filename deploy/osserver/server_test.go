@@ -119,6 +119,9 @@ func TestFaultStatusThenOK(t *testing.T) {
 func TestFaultBodies(t *testing.T) {
 	flipped := bytes.Clone(payload)
 	flipped[len(flipped)/2] ^= 1
+	if !bytes.Equal(Flipped(payload), flipped) {
+		t.Fatal("Flipped() differs from the lowest bit of the middle byte flipped")
+	}
 	tests := []struct {
 		name    string
 		fault   Fault

@@ -29,7 +29,8 @@ const (
 // manx/deploy/osserver turns them into served files and faults.
 const (
 	ServeOK        = "ok"         // build/ospkg/manx.json and manx.zip as built
-	ServeZipFlip   = "zip-flip"   // one bit of /manx.zip flipped on every request
+	ServeZipFlip   = "zip-flip"   // one bit of /manx.zip flipped on every request; the descriptor's unsigned-over os_pkg_sha256 is the flipped zip's
+	ServeExpired   = "expired"    // a properly signed descriptor whose not_after has passed
 	ServeUntrusted = "untrusted"  // a descriptor signed by a key outside the trust root
 	ServeOneOfTwo  = "one-of-two" // a descriptor with one valid and one untrusted signature
 	ServeRetry     = "retry"      // /manx.json answers 503 twice, then the file
@@ -41,7 +42,7 @@ const (
 )
 
 // ServeScenarios lists every scenario, for Validate.
-var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
+var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
 
 // Artefacts the stboot profiles boot (artefact catalogue names).
 var (
@@ -102,10 +103,18 @@ func Stboot() []Profile {
 				MarkerLockdown, MarkerIntegrity, MarkerUserland},
 			Refuse: []string{MarkerStbootFail, "Kernel panic", "lockdown="}, Timeout: stbootTimeout,
 		},
+		// The descriptor's os_pkg_sha256 is the flipped zip's, so the
+		// digest comparison passes and only the signatures (over the
+		// statement with the original digest) refuse it.
 		direct("fw,kernel,initramfs,stboot,zip-altered",
-			"stboot refuses an OS package zip with one bit flipped in transit: nothing kexec'd, a reboot",
+			"stboot refuses an OS package zip with one bit flipped in transit, its descriptor's digest updated to match: only the signature refuses it, nothing kexec'd, a reboot",
 			ServeZipFlip,
-			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not match the signed digest", MarkerStbootReboot, MarkerRestart}, refused),
+			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "0 valid signature(s), threshold 1", "signature does not verify over the statement", MarkerStbootReboot, MarkerRestart},
+			append([]string{"does not match the signed digest"}, refused...)),
+		direct("fw,kernel,initramfs,stboot,expired",
+			"stboot refuses a properly signed OS package whose signed not_after has passed: nothing kexec'd, a reboot",
+			ServeExpired,
+			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "ospkg: package expired at", MarkerStbootReboot, MarkerRestart}, refused),
 		direct("fw,kernel,initramfs,stboot,untrusted-signer",
 			"stboot refuses a descriptor signed by a key outside its trust root: nothing kexec'd, a reboot",
 			ServeUntrusted,

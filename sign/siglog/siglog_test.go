@@ -52,7 +52,7 @@ func signAll(t *testing.T, set *keys.Set, pe, zip []byte) (signedPE, desc []byte
 	if err != nil {
 		t.Fatalf("SignPE() = %v", err)
 	}
-	d, err := ospkg.Sign(zip, "manx.zip", []sign.Signer{set.StbootSigner})
+	d, err := ospkg.Sign(zip, "manx.zip", ospkg.Release{Label: "Manx test", Version: 1}, []sign.Signer{set.StbootSigner})
 	if err != nil {
 		t.Fatalf("ospkg.Sign() = %v", err)
 	}
@@ -112,7 +112,7 @@ func TestReplayRefusesOtherInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ospkg.Sign([]byte("published zip"), "manx.zip", []sign.Signer{rec.StbootSigner}); err != nil {
+	if _, err := ospkg.Sign([]byte("published zip"), "manx.zip", ospkg.Release{Label: "Manx test", Version: 1}, []sign.Signer{rec.StbootSigner}); err != nil {
 		t.Fatal(err)
 	}
 	replayed, err := log.Replay()
@@ -120,11 +120,13 @@ func TestReplayRefusesOtherInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := sha256.Sum256([]byte("rebuilt zip"))
-	_, err = ospkg.Sign([]byte("rebuilt zip"), "manx.zip", []sign.Signer{replayed.StbootSigner})
+	_, err = ospkg.Sign([]byte("rebuilt zip"), "manx.zip", ospkg.Release{Label: "Manx test", Version: 1}, []sign.Signer{replayed.StbootSigner})
 	if !errors.Is(err, ErrNoSignature) {
 		t.Fatalf("signing another zip with the replayed set = %v, want ErrNoSignature", err)
 	}
-	for _, want := range []string{"stboot-signer", hex.EncodeToString(other[:])} {
+	// The stboot signer signs the statement, whose text holds the zip's
+	// hex digest; the error shows the statement's bytes in hex.
+	for _, want := range []string{"stboot-signer", hex.EncodeToString([]byte(hex.EncodeToString(other[:])))} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %q", err, want)
 		}

@@ -22,7 +22,8 @@ const (
 	StepNetwork    = "network"    // bringing up the interface
 	StepFetch      = "fetch"      // downloading the descriptor or the zip
 	StepDescriptor = "descriptor" // parsing the descriptor, resolving os_pkg_url
-	StepVerify     = "verify"     // ospkg.Verify
+	StepVerify     = "verify"     // ospkg.Verify (signatures, expiry, digest, manifest)
+	StepRollback   = "rollback"   // the package's pkg_version is below the highest booted, or the version store failed
 	StepExtract    = "extract"    // writing kernel and initramfs to tmpfs
 	StepLoad       = "load"       // kexec_file_load
 	StepKexec      = "kexec"      // the kexec reboot

@@ -14,11 +14,40 @@
 //	stboot: FAIL <step>: <reason> on any failure, one line; Run then returns an *Error
 //	stboot: reboot in 5s (on_failure)  then, from cmd/stboot: it fails closed
 //
-// where <step> is config, network, fetch, descriptor, verify, extract, load
-// or kexec. Informational lines ("stboot: network …", "stboot: OS package
-// …") and one line per retry ("stboot: retry 1 for GET <url>: HTTP 503")
-// appear in between. Nothing is kexec'd unless "stboot: verified" was
-// printed, and everything runs under the configured total deadline.
+// where <step> is config, network, fetch, descriptor, verify, rollback,
+// extract, load or kexec. Informational lines ("stboot: network …") and one
+// line per retry ("stboot: retry 1 for GET <url>: HTTP 503") appear in
+// between; after "stboot: verified" comes the verified statement:
+//
+//	stboot: OS package "Manx v1.2.3" pkg_version 1763900000, not_after none: kernel … bytes, initramfs … bytes, cmdline "…"
+//
+// Nothing is kexec'd unless "stboot: verified" was printed, and everything
+// runs under the configured total deadline. Refusals of the OS package
+// itself read, for example:
+//
+//	stboot: FAIL descriptor: <url>: ospkg: descriptor format version 1 (a signed hash: no package version or expiry) is no longer accepted; re-sign it as version 2
+//	stboot: FAIL verify: ospkg: 0 valid signature(s), threshold 1; signature 0: signer "CN=…": Ed25519 signature does not verify over the statement (label=… os_pkg_sha256=… pkg_version=… not_after=…)
+//	stboot: FAIL verify: ospkg: package expired at 2026-11-22T12:00:00Z (now 2026-12-04T19:00:00Z)
+//	stboot: FAIL verify: ospkg: zip sha256 … does not match the signed digest … (N bytes received)
+//	stboot: FAIL rollback: version 3 < 5 already booted
+//
+// # Rollback and expiry
+//
+// The descriptor's signatures cover a statement (package ospkg): the zip's
+// SHA-256, the label, a pkg_version that grows with every release and an
+// optional not_after. stboot checks not_after against the clock (Options.Now;
+// cmd/stboot uses the RTC). With a VersionStore (Options.Versions) it
+// refuses a pkg_version below the highest it has booted ("stboot: FAIL
+// rollback: version 3 < 5 already booted"; an equal version boots) and
+// records the version right before the kexec; a store it cannot read or
+// write is a refusal too.
+//
+// cmd/stboot has no VersionStore yet, so any validly signed, unexpired
+// version boots: the state must live where the booted OS cannot lower it.
+// A UEFI variable the OS can write is not authenticated, and an
+// authenticated (time-based) variable would need its update key inside
+// this initramfs, which is public. The store will be a TPM NV index once
+// the TPM work lands. MemVersionStore is the in-memory store the tests use.
 //
 // # Host configuration
 //

@@ -28,6 +28,11 @@ type Options struct {
 	Now        func() time.Time  // certificate validity time; nil: validity periods not checked
 	Transport  http.RoundTripper // nil: a fresh transport without proxies
 	DryRun     bool              // stop after extracting: print "stboot: dry run …", load nothing, return nil
+	// Versions is the rollback state: the highest pkg_version this machine
+	// has booted. Run refuses a lower one and records the booted version
+	// right before the kexec. nil means no rollback state (any signed
+	// version boots); see VersionStore.
+	Versions VersionStore
 }
 
 // Run fetches, verifies and kexecs the OS package named by the host
@@ -117,13 +122,27 @@ func Run(ctx context.Context, o Options) error {
 	log.Info("Fetched OS package", "descriptor", hc.DescriptorURL, "zip", zipURL,
 		"zip_bytes", len(zip), "zip_sha256", fmt.Sprintf("%x", sha256.Sum256(zip)))
 
-	c, err := ospkg.Verify(d, zip, policy)
+	if o.Versions != nil {
+		h, err := o.Versions.Highest()
+		if err != nil {
+			return fail(StepRollback, fmt.Errorf("reading the highest booted version: %w", err))
+		}
+		policy.MinVersion = h
+	}
+	c, st, err := ospkg.Verify(d, zip, policy)
+	if re := (*ospkg.RollbackError)(nil); errors.As(err, &re) {
+		return fail(StepRollback, reasonError{re.Reason(), err})
+	}
 	if err != nil {
 		return fail(StepVerify, err)
 	}
 	con.line(MarkerVerified)
-	con.printf("OS package %q: kernel %d bytes, initramfs %d bytes, cmdline %q",
-		c.Label, len(c.Kernel), len(c.Initramfs), c.Cmdline)
+	notAfter := "none"
+	if !st.NotAfter.IsZero() {
+		notAfter = st.NotAfter.UTC().Format(time.RFC3339)
+	}
+	con.printf("OS package %q pkg_version %d, not_after %s: kernel %d bytes, initramfs %d bytes, cmdline %q",
+		st.Label, st.PkgVersion, notAfter, len(c.Kernel), len(c.Initramfs), c.Cmdline)
 
 	if err := ctx.Err(); err != nil {
 		return fail(StepExtract, deadline(err))
@@ -141,7 +160,12 @@ func Run(ctx context.Context, o Options) error {
 		return fail(StepLoad, deadline(err))
 	}
 	if err := e.load(o.Kexec, c.Cmdline); err != nil {
-		return fail(StepLoad, fmt.Errorf("kexec_file_load of %q: %w", c.Label, err))
+		return fail(StepLoad, fmt.Errorf("kexec_file_load of %q: %w", st.Label, err))
+	}
+	if o.Versions != nil {
+		if err := o.Versions.Record(st.PkgVersion); err != nil {
+			return fail(StepRollback, fmt.Errorf("recording pkg_version %d as booted: %w", st.PkgVersion, err))
+		}
 	}
 	con.line(MarkerKexec)
 	if err := o.Kexec.Exec(); err != nil {

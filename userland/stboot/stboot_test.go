@@ -3,9 +3,11 @@ package stboot
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -37,13 +39,21 @@ type pkg struct {
 	desc, zip []byte
 }
 
+// release is what makePkg signs: pkg_version 5, no expiry.
+var release = ospkg.Release{Label: "Manx test v5", Version: 5}
+
 func makePkg(t *testing.T, signers ...sign.Signer) pkg {
+	t.Helper()
+	return makeRelease(t, release, signers...)
+}
+
+func makeRelease(t *testing.T, rel ospkg.Release, signers ...sign.Signer) pkg {
 	t.Helper()
 	var zb bytes.Buffer
 	if err := ospkg.Pack(&zb, contents, epoch); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ospkg.Sign(zb.Bytes(), "manx.zip", signers)
+	d, err := ospkg.Sign(zb.Bytes(), "manx.zip", rel, signers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,12 +164,13 @@ func (k *fakeKexec) Exec() error {
 
 // env is one stboot run's inputs.
 type env struct {
-	dir     string
-	config  map[string]any
-	root    *testutil.Cert
-	net     *fakeNetwork
-	kexec   *fakeKexec
-	console bytes.Buffer
+	dir      string
+	config   map[string]any
+	root     *testutil.Cert
+	net      *fakeNetwork
+	kexec    *fakeKexec
+	versions VersionStore // nil: no rollback state
+	console  bytes.Buffer
 }
 
 func newEnv(t *testing.T, root *testutil.Cert, descURL string) *env {
@@ -204,6 +215,7 @@ func (e *env) run(t *testing.T) error {
 		Network:    e.net,
 		Kexec:      e.kexec,
 		Now:        func() time.Time { return epoch.Add(time.Hour) },
+		Versions:   e.versions,
 	})
 	t.Logf("console:\n%s", e.console.String())
 	return err
@@ -291,6 +303,11 @@ func TestRunFailures(t *testing.T) {
 	good := makePkg(t, signer)
 	flipped := bytes.Clone(good.zip)
 	flipped[len(flipped)/2] ^= 1
+	// hinted is good with os_pkg_sha256 set to flipped's digest: only the
+	// signature can refuse flipped.
+	hinted := pkg{desc: editDescriptor(t, good.desc, func(d *ospkg.Descriptor) {
+		d.PkgSHA256 = fmt.Sprintf("%x", sha256.Sum256(flipped))
+	}), zip: good.zip}
 
 	tests := []struct {
 		name    string
@@ -334,7 +351,13 @@ func TestRunFailures(t *testing.T) {
 		{name: "network", pkg: good, net: errors.New("no carrier on eth0"),
 			step: StepNetwork, want: "no carrier on eth0"},
 		{name: "kexec_file_load refused", pkg: good, load: errors.New("required key not available"),
-			step: StepLoad, want: `kexec_file_load of "Manx test": required key not available`},
+			step: StepLoad, want: `kexec_file_load of "Manx test v5": required key not available`},
+		{name: "altered zip, hint updated", pkg: hinted, script: map[string][]http.HandlerFunc{"/manx.zip": {body(flipped, len(flipped))}},
+			step: StepVerify, want: `ospkg: 0 valid signature(s), threshold 1; signature 0: signer "CN=Signer": Ed25519 signature does not verify over the statement (label=Manx test v5 os_pkg_sha256=`},
+		{name: "expired", pkg: makeRelease(t, ospkg.Release{Label: "Manx old", Version: 9, NotAfter: epoch}, signer),
+			step: StepVerify, want: "ospkg: package expired at 2026-01-02T03:04:05Z (now 2026-01-02T04:04:05Z)"},
+		{name: "version 1 descriptor", pkg: pkg{desc: formatV1(t, good.desc), zip: good.zip},
+			step: StepDescriptor, want: "ospkg: descriptor format version 1 (a signed hash: no package version or expiry) is no longer accepted; re-sign it as version 2"},
 		{name: "bad config", pkg: good, config: map[string]any{"signature_threshold": 0, "retry_max": -1},
 			step: StepConfig, want: "signature_threshold 0, want >= 1; retry_max -1, want 0..100"},
 		{name: "unknown config field", pkg: good, config: map[string]any{"thresold": 2},
@@ -396,6 +419,114 @@ func TestRunDryRun(t *testing.T) {
 	if err != nil || e.kexec.loaded || strings.Contains(e.console.String(), MarkerKexec) {
 		t.Errorf("Run(DryRun) = %v, loaded %v, console %q; want nil, no load, no %q", err, e.kexec.loaded, e.console.String(), MarkerKexec)
 	}
+}
+
+// TestRunRollback: the version store refuses a lower pkg_version with the
+// exact line the boot checks expect, accepts an equal one, and records the
+// booted version right before the kexec.
+func TestRunRollback(t *testing.T) {
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	p := makePkg(t, testutil.Ed25519Cert(t, "Signer", 2, epoch, root)) // pkg_version 5
+	broken := NewMemVersionStore(0)
+	broken.Err = errors.New("NV index not defined")
+	tests := []struct {
+		name     string
+		store    *MemVersionStore
+		wantLast string // "" means success
+		want     uint64 // the store's highest afterwards
+	}{
+		{"rollback", NewMemVersionStore(7), "stboot: FAIL rollback: version 5 < 7 already booted", 7},
+		{"equal version", NewMemVersionStore(5), "", 5},
+		{"newer version recorded", NewMemVersionStore(3), "", 5},
+		{"first boot recorded", NewMemVersionStore(0), "", 5},
+		{"store unreadable", broken, "stboot: FAIL rollback: reading the highest booted version: NV index not defined", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, p, nil)
+			e := newEnv(t, root, srv.URL+"/manx.json")
+			e.versions = tt.store
+			err := e.run(t)
+			lines := e.lines()
+			if tt.wantLast == "" {
+				if err != nil {
+					t.Fatalf("Run(%s) = %v, want success", tt.name, err)
+				}
+				if !e.kexec.execd {
+					t.Errorf("Run(%s) did not kexec", tt.name)
+				}
+			} else {
+				var se *Error
+				if !errors.As(err, &se) || se.Step != StepRollback {
+					t.Fatalf("Run(%s) = %v, want an *Error at step %s", tt.name, err, StepRollback)
+				}
+				if last := lines[len(lines)-1]; last != tt.wantLast {
+					t.Errorf("Run(%s) last line = %q, want %q", tt.name, last, tt.wantLast)
+				}
+				if e.kexec.loaded || slices.Contains(lines, MarkerVerified) {
+					t.Errorf("Run(%s) loaded or printed %q after a rollback refusal", tt.name, MarkerVerified)
+				}
+			}
+			tt.store.Err = nil
+			if got, _ := tt.store.Highest(); got != tt.want {
+				t.Errorf("Run(%s): highest booted version %d, want %d", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunRecordFails: a version that cannot be recorded is not booted.
+func TestRunRecordFails(t *testing.T) {
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	srv := newServer(t, makePkg(t, testutil.Ed25519Cert(t, "Signer", 2, epoch, root)), nil)
+	e := newEnv(t, root, srv.URL+"/manx.json")
+	e.versions = &failingRecord{}
+	err := e.run(t)
+	lines := e.lines()
+	if want := "stboot: FAIL rollback: recording pkg_version 5 as booted: write-protected"; lines[len(lines)-1] != want || err == nil || e.kexec.execd {
+		t.Errorf("Run() = %v, last line %q, execd %v; want %q and no kexec", err, lines[len(lines)-1], e.kexec.execd, want)
+	}
+}
+
+type failingRecord struct{}
+
+func (failingRecord) Highest() (uint64, error) { return 0, nil }
+func (failingRecord) Record(uint64) error      { return errors.New("write-protected") }
+
+// TestRunPrintsStatement: the verified label, pkg_version and not_after
+// are on the console.
+func TestRunPrintsStatement(t *testing.T) {
+	root := testutil.Ed25519Cert(t, "Root", 1, epoch, nil)
+	rel := ospkg.Release{Label: "Manx v1.2.3", Version: 1763900000, NotAfter: epoch.AddDate(1, 0, 0)}
+	srv := newServer(t, makeRelease(t, rel, testutil.Ed25519Cert(t, "Signer", 2, epoch, root)), nil)
+	e := newEnv(t, root, srv.URL+"/manx.json")
+	if err := e.run(t); err != nil {
+		t.Fatal(err)
+	}
+	want := `stboot: OS package "Manx v1.2.3" pkg_version 1763900000, not_after 2027-01-02T03:04:05Z: kernel 2100 bytes, initramfs 800 bytes, cmdline "console=ttyS0 manx.test=poweroff"`
+	if !slices.Contains(e.lines(), want) {
+		t.Errorf("console lacks %q", want)
+	}
+}
+
+// editDescriptor parses desc, applies edit and marshals it again.
+func editDescriptor(t *testing.T, desc []byte, edit func(*ospkg.Descriptor)) []byte {
+	t.Helper()
+	d, err := ospkg.ParseDescriptor(desc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(d)
+	b, err := d.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// formatV1 is desc as format version 1 (System Transparency's).
+func formatV1(t *testing.T, desc []byte) []byte {
+	return editDescriptor(t, desc, func(d *ospkg.Descriptor) { d.Version = 1 })
 }
 
 // closedURL returns the URL of a server that has been shut down.

@@ -42,7 +42,14 @@ func main() {
 		Network:    stboot.NetlinkNetwork{Logger: log},
 		Kexec:      stboot.SyscallKexec{},
 		DryRun:     *dryRun,
-		Now:        time.Now, // the RTC; certificate validity periods are checked against it
+		Now:        time.Now, // the RTC; certificate validity periods and not_after are checked against it
+		// No rollback state yet: any validly signed, unexpired
+		// pkg_version boots. The highest booted version belongs in an
+		// authenticated store, a TPM NV index once the TPM work lands; a
+		// UEFI variable the OS can write is not authenticated, and the key
+		// for authenticated variable updates would sit in this public
+		// initramfs (see stboot.VersionStore, docs/LIMITATIONS.md).
+		Versions: nil,
 	})
 	if err != nil {
 		// Run has printed "stboot: FAIL <step>: <reason>".
