@@ -45,6 +45,9 @@ func (Deploy) UkiSbFail(ctx context.Context) error { return deploy(ctx, "uki,sb-
 // UkiSbPass boots the signed UKI with Secure Boot on (custom store in pflash).
 func (Deploy) UkiSbPass(ctx context.Context) error { return deploy(ctx, "uki,sb-pass") }
 
+// UkiSbPassTpm boots the signed UKI under Secure Boot with swtpm and checks PCRs 4, 7, 9 and 11 against the prediction.
+func (Deploy) UkiSbPassTpm(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,tpm") }
+
 // UkiSbPassPvvars boots the signed UKI with Secure Boot on, the store in QEMU's uefi-vars device.
 func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,pvvars") }
 

@@ -21,7 +21,9 @@ const (
 	// Cmdline is the main UKI's signed command line: serial last (the
 	// userland's console). It carries no lockdown=: the kernel forces
 	// integrity lockdown from its configuration, whatever the command line.
-	Cmdline = "console=tty0 console=ttyS0 panic=-1 vt.global_cursor_default=0"
+	// With a TPM, init prints PCRs 4, 7, 9 and 11 (manx.tpm.pcrs), which
+	// the boot checks compare with the prediction.
+	Cmdline = "console=tty0 console=ttyS0 panic=-1 vt.global_cursor_default=0 manx.tpm.pcrs=4,7,9,11"
 	// StbootCmdline is the stboot UKI's signed command line. Lockdown is
 	// forced by the kernel configuration, and kexec_file_load accepts only
 	// a kernel signed with the kexec key (the kernel's builtin keyring).

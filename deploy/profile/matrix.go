@@ -101,6 +101,12 @@ func All() []Profile {
 			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerIntegrity, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
 		},
 		{
+			ID: "uki,sb-pass,tpm", Summary: "the signed UKI under Secure Boot with swtpm: PCRs 4, 7, 9 and 11 equal the prediction",
+			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
+			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerIntegrity, MarkerUserland}, PCRs: []int{4, 7, 9, 11}, TPMEventLog: true,
+			Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,
+		},
+		{
 			ID: "uki,sb-pass,pvvars", Summary: "custom store in QEMU's uefi-vars JSON (Secure Boot on): the signed UKI boots",
 			Machine: MachineQ35, Firmware: FirmwarePVVars, VarStore: "custom", Boot: BootESP, UKI: UKISigned, Display: DisplayNone,
 			Expect: []string{MarkerSecureBoot, MarkerLockdown, MarkerUserland}, Refuse: []string{"Kernel panic"}, Timeout: 180 * time.Second,

@@ -79,6 +79,32 @@ type Profile struct {
 	// Watch is how long the check keeps looking for Refuse text after the
 	// last expected marker; the zero value watches for DefaultWatchWindow.
 	Watch Watch
+	// TPMState names a persistent TPM: the swtpm state survives the VM
+	// (under the build directory's vmstate/tpm/<TPMState>) and profiles
+	// naming the same state share one TPM, hence its seeds and what was
+	// sealed to it. "" gives the VM a fresh TPM in its temporary directory.
+	// Every OVMF profile has a TPM (TPM reports it).
+	TPMState string
+	// PCRs are the PCRs the check predicts from the booted UKI and var
+	// store and expects init to print as "tpm: pcrN sha256 <hex>", in this
+	// order, after the Expect markers that precede MarkerUserland.
+	PCRs []int
+	// TPMEventLog asks init to print the firmware's TPM event log (QEMU
+	// fw_cfg item opt/manx/tpm-eventlog, not measured), which the check
+	// replays to name the first event that differs from the prediction.
+	TPMEventLog bool
+}
+
+// TPM reports whether the VM has a TPM 2.0 (swtpm on tpm-crb): every
+// profile whose firmware is OVMF, which measures the boot into it. Direct
+// boots without firmware and the SEV-SNP profile (whose root of trust is
+// the AMD secure processor) have none.
+func (p Profile) TPM() bool {
+	switch p.Firmware {
+	case FirmwarePflash, FirmwarePVVars, FirmwareDebian:
+		return true
+	}
+	return false
 }
 
 // Watch says how long a headless check keeps reading the serial log for
@@ -230,6 +256,15 @@ func (p Profile) Validate() error {
 	if p.SNP != nil && (p.Firmware != FirmwareAmdSev || p.SNP.VCPUs < 1 || p.SNP.VCPUType == "") {
 		bad("an SNP guest needs the AmdSev firmware, a vCPU type and at least one vCPU")
 	}
+	if (p.TPMState != "" || len(p.PCRs) > 0 || p.TPMEventLog) && !p.TPM() {
+		bad("a TPM state or PCR check needs a profile with a TPM (OVMF firmware)")
+	}
+	if len(p.PCRs) > 0 && (p.Boot != BootESP || p.ESPPin != nil || !slices.Contains(p.Expect, MarkerUserland)) {
+		bad("a PCR check predicts from a UKI Manx built and needs the userland marker")
+	}
+	if strings.ContainsAny(p.TPMState, "/.") {
+		bad("TPM state %q: a plain name", p.TPMState)
+	}
 	if len(p.Expect) == 0 {
 		bad("no expected serial marker: a check must wait for an exact outcome")
 	}
@@ -257,6 +292,9 @@ func (p Profile) Dump(w io.Writer) {
 	}
 	if p.Network {
 		fmt.Fprintf(w, "  network=user serve=%s\n", or(p.Serve, "-"))
+	}
+	if p.TPM() {
+		fmt.Fprintf(w, "  tpm=swtpm state=%s pcrs=%v\n", or(p.TPMState, "fresh"), p.PCRs)
 	}
 	if p.Append != "" {
 		fmt.Fprintf(w, "  append=%q\n", p.Append)

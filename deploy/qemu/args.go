@@ -19,6 +19,8 @@ type Inputs struct {
 	ESP       string // raw disk image with the ESP (ESP boot)
 	Code      string // OVMF code: pflash unit 0 (pflash, debian) or -bios image (pvvars)
 	Vars      string // this VM's own copy of the var store: raw image or uefi-vars JSON
+	// TPM is the control socket of the VM's swtpm (profiles with a TPM).
+	TPM string
 	// SNPMeasurement is the expected launch digest (hex) of an SNP profile,
 	// given to the guest's attest as the fw_cfg item FWCfgMeasurement.
 	SNPMeasurement string
@@ -27,6 +29,9 @@ type Inputs struct {
 // FWCfgMeasurement is the fw_cfg item carrying Inputs.SNPMeasurement
 // (manx/userland/attest reads it; a test keeps the two equal).
 const FWCfgMeasurement = "opt/manx/snp-measurement"
+
+// FWCfgTPMEventLog asks the guest's init to print the TPM event log.
+const FWCfgTPMEventLog = "opt/manx/tpm-eventlog"
 
 // Runtime is how this QEMU instance runs.
 type Runtime struct {
@@ -102,6 +107,15 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	case profile.FirmwarePVVars:
 		a = append(a, "-bios", need(in.Code, "firmware"),
 			"-device", "uefi-vars-x64,jsonfile="+need(in.Vars, "var store"))
+	}
+	if p.TPM() {
+		// A TPM 2.0 on the CRB interface, emulated by swtpm; OVMF measures
+		// the boot into it.
+		a = append(a, "-chardev", "socket,id=chrtpm,path="+need(in.TPM, "swtpm socket"),
+			"-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-crb,tpmdev=tpm0")
+		if p.TPMEventLog {
+			a = append(a, "-fw_cfg", "name="+FWCfgTPMEventLog+",string=1")
+		}
 	}
 	switch p.Boot {
 	case profile.BootKernel:

@@ -24,6 +24,11 @@ func Interactive(ctx context.Context, p profile.Profile, in qemu.Inputs, o Optio
 			return fmt.Errorf("profile %s: preparing the VM: %w", p.ID, err)
 		}
 	}
+	stopTPM, err := startTPM(p, o, dir, &in)
+	if err != nil {
+		return err
+	}
+	defer stopTPM()
 	stopServing, err := serve(p, o)
 	if err != nil {
 		return err

@@ -32,6 +32,10 @@ type Options struct {
 	// say) before QEMU starts; stop is called after QEMU has ended. nil:
 	// nothing is served.
 	Serve func(p profile.Profile) (stop func(), err error)
+	// TPM starts the swtpm of a profile with a TPM (p.TPM()) in the VM's
+	// directory dir and returns its control socket; stop ends it and is
+	// called after QEMU has ended. Required for profiles with a TPM.
+	TPM func(p profile.Profile, dir string) (socket string, stop func(), err error)
 	// QEMU is the emulator binary; "" means qemu.Binary. Tests give a
 	// stand-in script that writes to the serial file named by -serial.
 	QEMU string
@@ -84,6 +88,11 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 			return res, fmt.Errorf("profile %s: preparing the VM: %w", p.ID, err)
 		}
 	}
+	stopTPM, err := startTPM(p, o, dir, &in)
+	if err != nil {
+		return res, err
+	}
+	defer stopTPM()
 	stopServing, err := serve(p, o)
 	if err != nil {
 		return res, err
@@ -282,6 +291,22 @@ func or(s, d string) string {
 }
 
 // serve runs o.Serve for p; its stop function is never nil.
+// startTPM starts p's swtpm, if it has a TPM, and names its socket in in.
+func startTPM(p profile.Profile, o Options, dir string, in *qemu.Inputs) (func(), error) {
+	if !p.TPM() {
+		return func() {}, nil
+	}
+	if o.TPM == nil {
+		return nil, fmt.Errorf("profile %s has a TPM and nothing starts swtpm (run.Options.TPM)", p.ID)
+	}
+	sock, stop, err := o.TPM(p, dir)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: starting swtpm: %w", p.ID, err)
+	}
+	in.TPM = sock
+	return stop, nil
+}
+
 func serve(p profile.Profile, o Options) (func(), error) {
 	if o.Serve == nil {
 		return func() {}, nil

@@ -134,6 +134,7 @@ func Options(ctx context.Context, c Config) run.Options {
 		Screen:  ScreenHasMascot,
 		Log:     c.Log,
 		Prepare: c.prepare,
+		TPM:     c.startTPM,
 		Serve: func(p profile.Profile) (func(), error) {
 			if p.Serve == "" {
 				return func() {}, nil

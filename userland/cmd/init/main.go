@@ -10,6 +10,12 @@
 // reboots or powers off; if stboot exits all the same, init says so and
 // powers off: no shell (see stboot.go).
 //
+// With a TPM (/dev/tpmrm0), init extends the boot phases "enter-initrd"
+// (at once) and "ready" (before the ready marker) into PCR 11 as
+// systemd-pcrphase does, then prints the PCRs named by manx.tpm.pcrs=4,7,11
+// ("tpm: pcr11 sha256 <hex>") and, with manx.tpm.eventlog=1, the firmware
+// event log in base64 (see tpm.go).
+//
 // Other kernel command line parameters: manx.hold=SECONDS (default 2, at
 // most 60) is how long the picture stays up before power-off. With the cat on
 // screen, virtual terminals get no shell: the picture stays.
@@ -69,6 +75,7 @@ func run(con console) {
 	}
 	con.printf("Manx %s, Linux %s", version, kernelRelease())
 	showLockdown(con)
+	t := bootTPM(con)
 
 	cl := parseCmdline("")
 	if b, err := os.ReadFile("/proc/cmdline"); err != nil {
@@ -81,6 +88,7 @@ func run(con console) {
 	if err != nil {
 		con.printf("%v; using %v", err, hold)
 	}
+	readyTPM(con, t, params)
 	con.line(markerReady)
 
 	drawn := showCat(con)
