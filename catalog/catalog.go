@@ -53,6 +53,7 @@ const (
 	KeyKexec       Key = "kexec"        // the kernel's builtin trusted key: signs the kernel stboot kexecs
 	KeyOSPkgRoot   Key = "ospkg-root"   // stboot's OS-package trust root
 	KeyOSPkgSigner Key = "ospkg-signer" // signs OS-package descriptors (issued by ospkg-root)
+	KeyPCRPolicy   Key = "pcr-policy"   // signs UKIs' expected PCR 11 values (.pcrsig)
 )
 
 // Artefact is one file of the build.

@@ -43,7 +43,7 @@ func TestKeysDir(t *testing.T) {
 				"fix the path, or generate a new hierarchy there with `MANX_KEYS_DIR=" + missing + " go run mage.go keys`"},
 		{name: "explicit empty dir", dir: empty, fromEnv: true,
 			want: "MANX_KEYS_DIR=" + empty + ": keys directory " + empty + " holds none of PK.key, PK.crt, KEK.key, KEK.crt, db.key, db.crt, " +
-				"kexec.key, kexec.crt, stboot-root.key, stboot-root.crt, stboot-signer.key, stboot-signer.crt: no key hierarchy; " +
+				"kexec.key, kexec.crt, stboot-root.key, stboot-root.crt, stboot-signer.key, stboot-signer.crt, pcr-policy.key, pcr-policy.crt: no key hierarchy; " +
 				"fix the path, or generate a new hierarchy there with `MANX_KEYS_DIR=" + empty + " go run mage.go keys`"},
 		{name: "mage keys generates in an explicit dir", dir: filepath.Join(t.TempDir(), "new"), fromEnv: true, generate: true},
 	}

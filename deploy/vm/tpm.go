@@ -2,11 +2,14 @@ package vm
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"manx/deploy/profile"
@@ -78,4 +81,52 @@ func setupTPM(ctx context.Context, state string) error {
 		return fmt.Errorf("swtpm_setup --tpmstate %s: %w: %s", state, err, out)
 	}
 	return nil
+}
+
+// EventLogFromSerial reassembles the TPM event log init printed on the
+// serial console ("tpm: eventlog begin <len> <sha256>", base64 lines,
+// "tpm: eventlog end") and checks its length and digest.
+func EventLogFromSerial(serial string) ([]byte, error) {
+	const prefix = "tpm: eventlog "
+	var (
+		enc      strings.Builder
+		n        int
+		sum      string
+		begun    bool
+		finished bool
+	)
+	for _, line := range strings.Split(serial, "\n") {
+		line = strings.TrimRight(line, "\r")
+		i := strings.Index(line, prefix)
+		if i < 0 {
+			continue
+		}
+		rest := line[i+len(prefix):]
+		switch {
+		case strings.HasPrefix(rest, "begin "):
+			if _, err := fmt.Sscanf(rest, "begin %d %s", &n, &sum); err != nil {
+				return nil, fmt.Errorf("event log header %q: %w", line, err)
+			}
+			enc.Reset()
+			begun, finished = true, false
+		case rest == "end":
+			if !begun {
+				return nil, errors.New("event log end without begin")
+			}
+			finished = true
+		case begun && !finished:
+			enc.WriteString(rest)
+		}
+	}
+	if !finished {
+		return nil, errors.New("no complete TPM event log on the serial console (tpm: eventlog begin ... end)")
+	}
+	b, err := base64.StdEncoding.DecodeString(enc.String())
+	if err != nil {
+		return nil, fmt.Errorf("event log: %w", err)
+	}
+	if got := fmt.Sprintf("%x", sha256.Sum256(b)); len(b) != n || got != sum {
+		return nil, fmt.Errorf("event log: got %d bytes sha256 %s, the guest sent %d bytes sha256 %s", len(b), got, n, sum)
+	}
+	return b, nil
 }

@@ -24,15 +24,16 @@ const (
 	Kexec        Role = "kexec"
 	StbootRoot   Role = "stboot-root"
 	StbootSigner Role = "stboot-signer"
+	PCRPolicy    Role = "pcr-policy"
 )
 
 // Roles lists every role of a complete hierarchy.
-var Roles = []Role{PK, KEK, DB, Kexec, StbootRoot, StbootSigner}
+var Roles = []Role{PK, KEK, DB, Kexec, StbootRoot, StbootSigner, PCRPolicy}
 
 // addedLater are roles a hierarchy generated before they existed lacks;
 // Ensure generates them alone (they are independent self-signed keys that
 // nothing else in the hierarchy refers to).
-var addedLater = []Role{Kexec}
+var addedLater = []Role{Kexec, PCRPolicy}
 
 // KeyFile returns the private key file name of r.
 func (r Role) KeyFile() string { return string(r) + ".key" }

@@ -98,6 +98,9 @@ func newSet(now time.Time) (*Set, error) {
 	if s.Kexec, err = newKexec(now); err != nil {
 		return nil, err
 	}
+	if s.PCRPolicy, err = newPCRPolicy(now); err != nil {
+		return nil, err
+	}
 
 	_, rootKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -150,6 +153,19 @@ func newRSA(role Role, cn string, now time.Time, ca bool, eku []x509.ExtKeyUsage
 // its certificate in the builtin trusted keyring; the firmware never sees it.
 func newKexec(now time.Time) (*sign.Static, error) {
 	return newRSA(Kexec, "Manx kexec", now, false, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning})
+}
+
+// newPCRPolicy creates the PCR policy key: RSA-2048 (what systemd's
+// .pcrsig and TPM2_PolicyAuthorize with an RSA key take), self-signed; only
+// its public key matters (the UKI's .pcrpkey).
+func newPCRPolicy(now time.Time) (*sign.Static, error) {
+	return newRSA(PCRPolicy, "Manx PCR policy", now, false, nil)
+}
+
+// laterGenerators make the keys of the roles in addedLater.
+var laterGenerators = map[Role]func(time.Time) (*sign.Static, error){
+	Kexec:     newKexec,
+	PCRPolicy: newPCRPolicy,
 }
 
 func template(cn string, now time.Time, ku x509.KeyUsage, eku []x509.ExtKeyUsage, ca bool) (*x509.Certificate, error) {

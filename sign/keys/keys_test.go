@@ -64,6 +64,7 @@ func TestGenerate(t *testing.T) {
 		Kexec:        {"Manx kexec", "Manx kexec", false, ds, []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}, "rsa2k", testEpoch, notAfter},
 		StbootRoot:   {"Manx stboot root", "Manx stboot root", true, ds | cs, nil, "ed25519", testEpoch, notAfter},
 		StbootSigner: {"Manx stboot signer", "Manx stboot root", false, ds, nil, "ed25519", testEpoch, notAfter},
+		PCRPolicy:    {"Manx PCR policy", "Manx PCR policy", false, ds, nil, "rsa2k", testEpoch, notAfter},
 	}
 	got := map[Role]certInfo{}
 	for _, r := range Roles {
@@ -153,6 +154,16 @@ func TestEnsure(t *testing.T) {
 			}
 			os.Remove(filepath.Join(dir, Kexec.KeyFile()))
 			os.Remove(filepath.Join(dir, Kexec.CertFile()))
+		}, nil, true, nil},
+		{"hierarchy from before the PCR policy key gains it and kexec", func(t *testing.T, dir string) {
+			l, _ := testLogger()
+			if _, err := Generate(dir, testEpoch, l); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []Role{Kexec, PCRPolicy} {
+				os.Remove(filepath.Join(dir, r.KeyFile()))
+				os.Remove(filepath.Join(dir, r.CertFile()))
+			}
 		}, nil, true, nil},
 		{"half a kexec key refuses", func(t *testing.T, dir string) {
 			l, _ := testLogger()

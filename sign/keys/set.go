@@ -20,6 +20,10 @@ type Set struct {
 	PK, KEK, DB              *sign.Static
 	Kexec                    *sign.Static // signs the kernel stboot kexecs (trusted by the kernel, not the firmware)
 	StbootRoot, StbootSigner *sign.Static
+	// PCRPolicy signs the expected PCR 11 values of a UKI (its .pcrsig);
+	// secrets sealed with PolicyAuthorize to its public key (.pcrpkey)
+	// unseal under any UKI it signed for.
+	PCRPolicy *sign.Static
 }
 
 // Get returns the member for role r, or nil for an unknown role.
@@ -37,6 +41,8 @@ func (s *Set) Get(r Role) *sign.Static {
 		return s.StbootRoot
 	case StbootSigner:
 		return s.StbootSigner
+	case PCRPolicy:
+		return s.PCRPolicy
 	}
 	return nil
 }
@@ -76,6 +82,8 @@ func (s *Set) set(r Role, st *sign.Static) {
 		s.StbootRoot = st
 	case StbootSigner:
 		s.StbootSigner = st
+	case PCRPolicy:
+		s.PCRPolicy = st
 	}
 }
 
@@ -113,7 +121,7 @@ var ErrNoKeys = errors.New("no key hierarchy")
 // Ensure loads the hierarchy in dir, generating it (logging loudly) if dir holds none of
 // its files. If only some files exist it fails with ErrIncomplete instead of filling the
 // gaps: a half-present hierarchy means something went wrong and needs a human. Roles
-// introduced after dir's hierarchy was generated (the kexec key) are added, logging loudly.
+// introduced after dir's hierarchy was generated (the kexec and PCR policy keys) are added, logging loudly.
 func Ensure(dir string, now time.Time, logger *slog.Logger) (*Set, error) {
 	return ensure(dir, now, logger, true)
 }
@@ -175,10 +183,11 @@ func generateRoles(dir string, roles []Role, now time.Time, logger *slog.Logger)
 	now = now.UTC().Truncate(time.Second)
 	s := &Set{}
 	for _, r := range roles {
-		if r != Kexec {
+		gen, ok := laterGenerators[r]
+		if !ok {
 			return fmt.Errorf("generating keys: no generator for %s", r)
 		}
-		st, err := newKexec(now)
+		st, err := gen(now)
 		if err != nil {
 			return fmt.Errorf("generating keys: %w", err)
 		}
