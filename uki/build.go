@@ -29,6 +29,12 @@ type Spec struct {
 	// SBAT is SBAT CSV text (starting with the "sbat,1,..." line) merged into .sbat
 	// after the stub's and the kernel's entries; DefaultSBAT when empty.
 	SBAT string
+	// PCRPKey is the PEM public key of the PCR policy signatures (.pcrpkey);
+	// optional.
+	PCRPKey []byte
+	// PCRSig is the JSON of PCR 11 policy signatures (.pcrsig, systemd's
+	// format; manx/tpm/pcrsig); optional, and only with PCRPKey.
+	PCRSig []byte
 	// Time is the build time (SOURCE_DATE_EPOCH); it becomes the PE TimeDateStamp.
 	// Required, so that no output depends on a clock.
 	Time time.Time
@@ -98,6 +104,9 @@ func (s Spec) validate() error {
 		if strings.ContainsRune(f.v, 0) {
 			errs = append(errs, fmt.Errorf("%s contains a NUL byte", f.name))
 		}
+	}
+	if len(s.PCRSig) > 0 && len(s.PCRPKey) == 0 {
+		errs = append(errs, errors.New("PCR signatures (.pcrsig) without their public key (.pcrpkey)"))
 	}
 	return errors.Join(errs...)
 }

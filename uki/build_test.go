@@ -122,6 +122,39 @@ func TestBuildSections(t *testing.T) {
 	}
 }
 
+// TestBuildPCRPolicySections checks .pcrpkey and .pcrsig land in ukify's
+// order: .pcrpkey before .initrd, .pcrsig after .sbat, .linux last.
+func TestBuildPCRPolicySections(t *testing.T) {
+	spec := testSpec(t)
+	spec.PCRPKey = []byte("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n")
+	spec.PCRSig = []byte(`{"sha256":[]}`)
+	out, err := Assemble(spec)
+	if err != nil {
+		t.Fatalf("Assemble() = %v", err)
+	}
+	f, err := pe.NewFile(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range f.Sections {
+		if s.VirtualAddress >= f.Section(".osrel").VirtualAddress {
+			names = append(names, s.Name)
+		}
+	}
+	want := []string{".osrel", ".cmdline", ".uname", ".pcrpkey", ".initrd", ".pcrsig", ".linux"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("added sections (-want +got):\n%s", diff)
+	}
+	for name, w := range map[string][]byte{".pcrpkey": spec.PCRPKey, ".pcrsig": spec.PCRSig} {
+		s := f.Section(name)
+		data, _ := s.Data()
+		if !bytes.Equal(data[:s.VirtualSize], w) {
+			t.Errorf("%s = %q, want %q", name, data[:s.VirtualSize], w)
+		}
+	}
+}
+
 func TestBuildOmitsEmptySections(t *testing.T) {
 	spec := testSpec(t)
 	spec.Initrd, spec.Uname, spec.Cmdline = nil, "", ""
@@ -190,6 +223,7 @@ func TestBuildErrors(t *testing.T) {
 		{"no time", func(s *Spec) { s.Time = time.Time{} }},
 		{"time before 1970", func(s *Spec) { s.Time = time.Unix(-1, 0) }},
 		{"NUL in cmdline", func(s *Spec) { s.Cmdline = "a\x00b" }},
+		{"pcrsig without pcrpkey", func(s *Spec) { s.PCRSig = []byte("{}") }},
 		{"signed stub", func(s *Spec) { s.Stub = signedStub }},
 		{"not a PE stub", func(s *Spec) { s.Stub = []byte("not a PE") }},
 		{"sbat too large", func(s *Spec) { s.SBAT = DefaultSBAT + strings.Repeat("x,1,x,x,1,x\n", 64) }},

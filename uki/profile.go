@@ -53,6 +53,9 @@ type Profile struct {
 	Uname   string // kernel release (.uname): the linux pin's version
 	Cmdline string
 	Time    time.Time // SOURCE_DATE_EPOCH
+	// PCRPKey and PCRSig are the signed PCR policy (.pcrpkey, .pcrsig);
+	// nil for a UKI without one.
+	PCRPKey, PCRSig []byte
 }
 
 // Assemble builds the unsigned UKI of linux and initrd under p.
@@ -60,6 +63,7 @@ func (p Profile) Assemble(linux, initrd []byte) ([]byte, error) {
 	b, err := Assemble(Spec{
 		Stub: p.Stub, Linux: linux, Initrd: initrd, Cmdline: p.Cmdline,
 		OSRelease: OSRelease(p.Version), Uname: p.Uname, Time: p.Time,
+		PCRPKey: p.PCRPKey, PCRSig: p.PCRSig,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("assembling the UKI: %w", err)

@@ -10,6 +10,12 @@ const (
 	SectionInitrd  = ".initrd"
 	SectionSBAT    = ".sbat"
 	SectionLinux   = ".linux"
+	// SectionPCRPKey is the PEM public key (SPKI) whose signatures in
+	// .pcrsig vouch for expected PCR 11 values; measured into PCR 11.
+	SectionPCRPKey = ".pcrpkey"
+	// SectionPCRSig is systemd's JSON of PCR 11 policy signatures; never
+	// measured (it cannot cover itself).
+	SectionPCRSig = ".pcrsig"
 )
 
 // payload is one section to write.
@@ -29,8 +35,10 @@ func order(s Spec, sbat []byte) []payload {
 		{SectionOSRel, []byte(s.OSRelease)},
 		{SectionCmdline, []byte(s.Cmdline)},
 		{SectionUname, []byte(s.Uname)},
+		{SectionPCRPKey, s.PCRPKey},
 		{SectionInitrd, s.Initrd},
 		{SectionSBAT, sbat},
+		{SectionPCRSig, s.PCRSig},
 		{SectionLinux, s.Linux},
 	}
 	out := all[:0]
