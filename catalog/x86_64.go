@@ -15,7 +15,10 @@ var (
 	// certificate.
 	keysKernel   = []Key{KeyKexec}
 	keysKernelDB = []Key{KeyKexec, KeyDB}
-	keysStores   = map[string][]Key{
+	// keysKernelDBPCR: a db-signed UKI with the PCR policy key's .pcrpkey
+	// and .pcrsig.
+	keysKernelDBPCR = []Key{KeyKexec, KeyDB, KeyPCRPolicy}
+	keysStores      = map[string][]Key{
 		"blank":  nil,
 		"ms":     {KeyPK, KeyKEK},
 		"custom": {KeyPK, KeyKEK, KeyDB},
@@ -52,6 +55,21 @@ var (
 	// KernelDBSigned is the kernel signed with db alone: a refusal
 	// fixture (the firmware would run it; kexec_file_load must not).
 	KernelDBSigned = Artefact{Name: "kernel-db-signed", Path: "kernel/bzImage.db-signed", Group: GroupUKI, Pins: pinsLinux, Keys: keysKernelDB}
+)
+
+// Measured boot: db-signed UKIs carrying a signed PCR policy (.pcrpkey,
+// the PCR policy key's public key, and .pcrsig, its signatures over the
+// PCR 11 values predicted for the "enter-initrd" phase). A secret sealed
+// with PolicyAuthorize to that key unseals under any of them whose PCR 11
+// matches a signed value.
+var (
+	UKIPCRSigned = Artefact{Name: "uki-pcr-signed", Path: "uki/manx.pcr.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDBPCR}
+	// UKIPCRUpdated is an update: the initramfs gains a file, so PCR 11
+	// changes, and the same key signs the new value.
+	UKIPCRUpdated = Artefact{Name: "uki-pcr-updated-signed", Path: "uki/manx.pcr-updated.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDBPCR}
+	// UKIPCROtherKey carries Manx's .pcrpkey but a .pcrsig made with
+	// another key (a fixed test key): a refusal fixture.
+	UKIPCROtherKey = Artefact{Name: "uki-pcr-other-key-signed", Path: "uki/manx.pcr-other-key.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDBPCR}
 )
 
 // stboot: the signed OS package, the stboot initramfs variants and UKIs.
@@ -125,6 +143,7 @@ func All() []Artefact {
 	return append(out,
 		Kernel, KernelConfig, Initramfs,
 		UKI, KernelSigned, UKISigned, UKITampered, KernelDBSigned,
+		UKIPCRSigned, UKIPCRUpdated, UKIPCROtherKey,
 		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo, OspkgZipAltered, OspkgExpired,
 		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,

@@ -93,6 +93,14 @@ type Profile struct {
 	// fw_cfg item opt/manx/tpm-eventlog, not measured), which the check
 	// replays to name the first event that differs from the prediction.
 	TPMEventLog bool
+	// Sealed: before the boot the host seals a secret (a TOTP seed) to the
+	// persistent TPM (TPMState) with PolicyAuthorize(the PCR policy key)
+	// and PolicyPCR(7 = Secure Boot on with Manx's custom store), once per
+	// TPM, and attaches the sealed blob as a small data disk
+	// (manx/tpm/sealdisk). The guest's clock starts at RTCBase. The check
+	// completes MarkerUnsealed with the secret's digest and requires the
+	// TOTP code the guest prints to be right for the time it prints.
+	Sealed bool
 }
 
 // TPM reports whether the VM has a TPM 2.0 (swtpm on tpm-crb): every
@@ -261,6 +269,9 @@ func (p Profile) Validate() error {
 	}
 	if len(p.PCRs) > 0 && (p.Boot != BootESP || p.ESPPin != nil || !slices.Contains(p.Expect, MarkerUserland)) {
 		bad("a PCR check predicts from a UKI Manx built and needs the userland marker")
+	}
+	if p.Sealed && p.TPMState == "" {
+		bad("a sealed secret needs a persistent TPM (TPMState)")
 	}
 	if strings.ContainsAny(p.TPMState, "/.") {
 		bad("TPM state %q: a plain name", p.TPMState)

@@ -21,6 +21,8 @@ type Inputs struct {
 	Vars      string // this VM's own copy of the var store: raw image or uefi-vars JSON
 	// TPM is the control socket of the VM's swtpm (profiles with a TPM).
 	TPM string
+	// SealedDisk is the sealed-secret data disk (profiles with Sealed).
+	SealedDisk string
 	// SNPMeasurement is the expected launch digest (hex) of an SNP profile,
 	// given to the guest's attest as the fw_cfg item FWCfgMeasurement.
 	SNPMeasurement string
@@ -131,6 +133,10 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	case profile.BootESP:
 		a = append(a, "-drive", "if=none,id=esp,format=raw,readonly=on,file="+need(in.ESP, "ESP image"),
 			"-device", "virtio-blk-pci,drive=esp,bootindex=0")
+	}
+	if p.Sealed {
+		a = append(a, "-drive", "if=none,id=sealed,format=raw,readonly=on,file="+need(in.SealedDisk, "sealed-secret disk"),
+			"-device", "virtio-blk-pci,drive=sealed", "-rtc", "base="+profile.RTCBase)
 	}
 	if p.Network {
 		// User networking, not restricted: the guest reaches the host's
