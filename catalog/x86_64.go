@@ -90,6 +90,11 @@ var (
 	// OspkgExpired is manx.zip properly signed by the stboot signer with
 	// not_after a day before the build's SOURCE_DATE_EPOCH.
 	OspkgExpired = Artefact{Name: "ospkg-descriptor-expired", Path: "ospkg/manx-expired.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	// OspkgOneRoot is manx.zip signed with all one root key holder has:
+	// the root itself, the signer, and the signer's key under a second
+	// certificate the root minted (ospkgtest.OneRootDescriptor): one valid
+	// signature under a threshold of 2.
+	OspkgOneRoot = Artefact{Name: "ospkg-descriptor-one-root", Path: "ospkg/manx-one-root.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyOSPkgSigner}}
 	// OspkgKexecUnsigned is an OS package, properly signed by the stboot
 	// signer, whose kernel is not signed at all; OspkgKexecDB's kernel is
 	// signed by db but not by the kexec key. kexec_file_load refuses both.
@@ -144,7 +149,7 @@ func All() []Artefact {
 		Kernel, KernelConfig, Initramfs,
 		UKI, KernelSigned, UKISigned, UKITampered, KernelDBSigned,
 		UKIPCRSigned, UKIPCRUpdated, UKIPCROtherKey,
-		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo, OspkgZipAltered, OspkgExpired,
+		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo, OspkgZipAltered, OspkgExpired, OspkgOneRoot,
 		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,

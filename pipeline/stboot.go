@@ -80,7 +80,7 @@ func (p *Pipeline) osPackages(ctx context.Context) error {
 		return err
 	}
 	rel := release(st)
-	descs, err := descriptors(zip, rel, ks.StbootSigner, untrusted)
+	descs, err := descriptors(zip, rel, ks.StbootRoot, ks.StbootSigner, untrusted)
 	if err != nil {
 		return err
 	}
@@ -145,8 +145,9 @@ const expiredFor = 24 * time.Hour
 // osserver's Flip fault serves it (catalog.OspkgZipAltered: the digest
 // matches what stboot receives, so only the signature over the original
 // statement refuses it); and by signer with not_after expiredFor before the
-// epoch (catalog.OspkgExpired).
-func descriptors(zip []byte, rel ospkg.Release, signer, untrusted sign.Signer) ([]output, error) {
+// epoch (catalog.OspkgExpired); and with everything root alone can sign
+// with (catalog.OspkgOneRoot).
+func descriptors(zip []byte, rel ospkg.Release, root, signer, untrusted *sign.Static) ([]output, error) {
 	expired := rel
 	expired.NotAfter = time.Unix(int64(rel.Version), 0).UTC().Add(-expiredFor)
 	var outs []output
@@ -170,7 +171,37 @@ func descriptors(zip []byte, rel ospkg.Release, signer, untrusted sign.Signer) (
 		}
 		outs = append(outs, o)
 	}
-	return outs, nil
+	one, err := oneRootDescriptor(zip, rel, root, signer)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", catalog.OspkgOneRoot.Path, err)
+	}
+	b, err := one.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", catalog.OspkgOneRoot.Path, err)
+	}
+	return append(outs, output{catalog.OspkgOneRoot, b}), nil
+}
+
+// oneRootDescriptor is zip's descriptor for rel signed with everything one
+// root key holder can sign with alone: the root itself, the signer it
+// issued, and the signer's key under a second certificate the root mints
+// (ospkgtest.SecondCertificate; its signature is the signer's, Ed25519
+// being deterministic). Under a threshold of 2 that is one valid
+// signature: a root never counts as a signer, and a key counts once.
+// (ospkg.Sign refuses to sign with one key twice; an attacker would not ask
+// it.)
+func oneRootDescriptor(zip []byte, rel ospkg.Release, root, signer *sign.Static) (*ospkg.Descriptor, error) {
+	second, err := ospkgtest.SecondCertificate(root, signer, time.Unix(int64(rel.Version), 0))
+	if err != nil {
+		return nil, err
+	}
+	desc, err := ospkg.Sign(zip, osserver.PackageName, rel, []sign.Signer{root, signer})
+	if err != nil {
+		return nil, err
+	}
+	desc.Certificates = append(desc.Certificates, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: second.Raw}))
+	desc.Signatures = append(desc.Signatures, bytes.Clone(desc.Signatures[1]))
+	return desc, nil
 }
 
 // descriptor is art: zip's descriptor for rel signed by signers.

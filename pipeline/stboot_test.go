@@ -14,6 +14,7 @@ import (
 	"manx/internal/testutil"
 	"manx/ospkg"
 	"manx/ospkg/ospkgtest"
+	"manx/sign"
 	"manx/userland/stboot"
 )
 
@@ -27,7 +28,16 @@ var testEpoch = time.Unix(1763900000, 0).UTC()
 // profile expects after "stboot: FAIL verify:" and none it refuses. This
 // keeps profiles and fixtures in step without booting.
 func TestOSPackageDescriptors(t *testing.T) {
-	root, signer := testutil.Ed25519Hierarchy(t, testEpoch)
+	rootKey, signerKey := testutil.Ed25519HierarchyKeys(t, testEpoch)
+	root := rootKey.Certificate()
+	rootSt, err := sign.NewStatic(rootKey.Signer(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := sign.NewStatic(signerKey.Signer(), signerKey.Certificate())
+	if err != nil {
+		t.Fatal(err)
+	}
 	untrusted, err := ospkgtest.UntrustedSigner(testEpoch)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +47,7 @@ func TestOSPackageDescriptors(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel := ospkg.Release{Label: "Manx test", Version: uint64(testEpoch.Unix())}
-	outs, err := descriptors(zip.Bytes(), rel, signer, untrusted)
+	outs, err := descriptors(zip.Bytes(), rel, rootSt, signer, untrusted)
 	if err != nil {
 		t.Fatal(err)
 	}

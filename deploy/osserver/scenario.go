@@ -40,6 +40,7 @@ var Scenarios = map[string]Scenario{
 	profile.ServeOK:            {Descriptor: catalog.OspkgDescriptor},
 	profile.ServeZipFlip:       {Descriptor: catalog.OspkgZipAltered, Faults: Faults{Paths: map[string]Fault{"/" + PackageName: {Flip: true}}}},
 	profile.ServeExpired:       {Descriptor: catalog.OspkgExpired},
+	profile.ServeOneRoot:       {Descriptor: catalog.OspkgOneRoot},
 	profile.ServeUntrusted:     {Descriptor: catalog.OspkgUntrusted},
 	profile.ServeOneOfTwo:      {Descriptor: catalog.OspkgOneOfTwo},
 	profile.ServeRetry:         {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Paths: map[string]Fault{"/" + DescriptorName: {Times: 2, Status: 503}}}},

@@ -31,6 +31,7 @@ const (
 	ServeOK        = "ok"         // build/ospkg/manx.json and manx.zip as built
 	ServeZipFlip   = "zip-flip"   // one bit of /manx.zip flipped on every request; the descriptor's unsigned-over os_pkg_sha256 is the flipped zip's
 	ServeExpired   = "expired"    // a properly signed descriptor whose not_after has passed
+	ServeOneRoot   = "one-root"   // signed by the root, its signer, and the signer's key under a second certificate
 	ServeUntrusted = "untrusted"  // a descriptor signed by a key outside the trust root
 	ServeOneOfTwo  = "one-of-two" // a descriptor with one valid and one untrusted signature
 	ServeRetry     = "retry"      // /manx.json answers 503 twice, then the file
@@ -42,7 +43,7 @@ const (
 )
 
 // ServeScenarios lists every scenario, for Validate.
-var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
+var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeOneRoot, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
 
 // Artefacts the stboot profiles boot (artefact catalogue names).
 var (
@@ -85,6 +86,11 @@ func Stboot() []Profile {
 		ServeOneOfTwo,
 		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", MarkerStbootReboot, MarkerRestart}, refused)
 	threshold.InitramfsFile = StbootInitramfsThreshold2
+	oneRoot := direct("fw,kernel,initramfs,stboot,threshold-2",
+		"stboot with signature_threshold 2 refuses all one root key holder can sign with: the root itself, its signer, and the signer's key under a second certificate",
+		ServeOneRoot,
+		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", MarkerStbootReboot, MarkerRestart}, refused)
+	oneRoot.InitramfsFile = StbootInitramfsThreshold2
 	return []Profile{
 		direct("fw,kernel,initramfs,stboot",
 			"our OVMF (blank store, Secure Boot off) + kernel + stboot initramfs: fetches, verifies and kexecs the signed Manx OS package",
@@ -120,6 +126,7 @@ func Stboot() []Profile {
 			ServeUntrusted,
 			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not chain to the trust root", MarkerStbootReboot, MarkerRestart}, refused),
 		threshold,
+		oneRoot,
 		direct("fw,kernel,initramfs,stboot,retry",
 			"the OS package server answers 503 twice: stboot retries and boots the OS package",
 			ServeRetry,

@@ -80,6 +80,13 @@ func Ed25519Cert(tb testing.TB, cn string, seed byte, notBefore time.Time, paren
 // notBefore.
 func Ed25519Hierarchy(tb testing.TB, notBefore time.Time) (root *x509.Certificate, signer *Cert) {
 	tb.Helper()
+	r, s := Ed25519HierarchyKeys(tb, notBefore)
+	return r.Certificate(), s
+}
+
+// Ed25519HierarchyKeys is Ed25519Hierarchy with the root's key.
+func Ed25519HierarchyKeys(tb testing.TB, notBefore time.Time) (root, signer *Cert) {
+	tb.Helper()
 	newKey := func() ed25519.PrivateKey {
 		_, k, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
@@ -89,7 +96,7 @@ func Ed25519Hierarchy(tb testing.TB, notBefore time.Time) (root *x509.Certificat
 	}
 	r := issue(tb, ed25519Template("test root", big.NewInt(1), notBefore, true), newKey(), nil)
 	s := issue(tb, ed25519Template("test signer", big.NewInt(2), notBefore, false), newKey(), r)
-	return r.Certificate(), s
+	return r, s
 }
 
 func ed25519Template(cn string, serial *big.Int, notBefore time.Time, ca bool) *x509.Certificate {
