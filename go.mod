@@ -6,6 +6,7 @@ require (
 	github.com/foxboron/go-uefi v0.0.0-20251010190908-d29549a44f29
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-sev-guest v0.15.0
+	github.com/google/go-tpm v0.9.8
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/klauspost/compress v1.18.0
 	github.com/magefile/mage v1.17.2
