@@ -15,7 +15,8 @@
 // attributes of the TCG provisioning guidance; the template systemd's
 // tpm2_get_srk_template and tpm2_createprimary -G ecc use, unique empty),
 // so the same TPM seed always gives the same SRK and nothing is persisted
-// in the TPM. Under it, it creates a keyedhash sealed-data object (fixedTPM,
+// in the TPM. The owner hierarchy's auth value must be empty (a cleared
+// TPM's and swtpm's default). Under it, it creates a keyedhash sealed-data object (fixedTPM,
 // fixedParent; no userWithAuth, no auth value: the policy is the only way
 // in), sending the secret encrypted in a session salted with the SRK. The
 // Blob is the object's public and private areas, the pcrpkey fingerprint

@@ -104,3 +104,45 @@ func TestPolicyAuthorizeStale(t *testing.T) {
 		t.Errorf("policyErr(%v) does not wrap ErrPolicy", err)
 	}
 }
+
+// TestTPMPolicyFail: the TPM's own refusal of an unsatisfied policy (a
+// session that ran no policy commands, as when a PCR changes behind the
+// software checks) maps to ErrPolicy.
+func TestTPMPolicyFail(t *testing.T) {
+	key, _ := testKeys(t)
+	tpm := newTPM(t)
+	blob, err := Seal(tpm, secret, &key.PublicKey, pcrValue(t, tpm, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := createSRK(tpm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer flush(tpm, s.handle)
+	loaded, err := tpm2.Load{
+		ParentHandle: tpm2.AuthHandle{Handle: s.handle, Name: s.name, Auth: tpm2.PasswordAuth(nil)},
+		InPrivate:    tpm2.TPM2BPrivate{Buffer: blob.Private},
+		InPublic:     tpm2.BytesAs2B[tpm2.TPMTPublic](blob.Public),
+	}.Execute(tpm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer flush(tpm, loaded.ObjectHandle)
+	sess, closeSess, err := tpm2.PolicySession(tpm, tpm2.TPMAlgSHA256, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSess()
+	// PCR 7 alone: the policy also needs PolicyAuthorize first.
+	if _, err := (tpm2.PolicyPCR{PolicySession: sess.Handle(), Pcrs: selection(7)}).Execute(tpm); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tpm2.Unseal{ItemHandle: tpm2.AuthHandle{Handle: loaded.ObjectHandle, Name: loaded.Name, Auth: sess}}.Execute(tpm)
+	if err == nil {
+		t.Fatal("Unseal with an unsatisfied policy = nil error")
+	}
+	if got := policyErr(err); !errors.Is(got, ErrPolicy) {
+		t.Errorf("policyErr(%v) does not wrap ErrPolicy", err)
+	}
+}

@@ -53,6 +53,16 @@ func Unseal(tpm transport.TPM, blob Blob, pcrPub *rsa.PublicKey, sigs pcrsig.Sig
 	if err := pcrsig.Verify(pcrPub, pcrsig.SHA256, entry); err != nil {
 		return nil, fmt.Errorf("unseal: %w: %w", ErrSignature, err)
 	}
+	if blob.PCR7 != nil {
+		// The TPM checks it too; this names the values.
+		pcr7, err := readPCR(tpm, pcrLiteral)
+		if err != nil {
+			return nil, fmt.Errorf("unseal: %w", err)
+		}
+		if !bytes.Equal(pcr7, blob.PCR7) {
+			return nil, fmt.Errorf("unseal: %w: PCR %d is %x, sealed to %x", ErrPolicy, pcrLiteral, pcr7, blob.PCR7)
+		}
+	}
 
 	s, err := createSRK(tpm)
 	if err != nil {
