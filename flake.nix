@@ -98,7 +98,7 @@
           # Go userland, UKI, Mage
           "go" "git"
           # boot checks and Secure Boot oracles
-          "qemu" "swtpm" "podman" "sbsigntool" "mtools" "dosfstools"
+          "qemu" "swtpm" "tpm2-tools" "podman" "sbsigntool" "mtools" "dosfstools"
         ];
         env = recipe.env // { MANX_TOOLCHAIN = "host"; };
       };

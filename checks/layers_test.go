@@ -47,6 +47,8 @@ func layer(path string) int {
 		return 2
 	case strings.HasPrefix(path, "manx/cmd/"):
 		return 3
+	case strings.HasPrefix(path, "manx/tpm/"): // pcrsig, seal, totp, swtpm
+		return 1
 	}
 	return 1
 }
@@ -88,8 +90,10 @@ func TestLayers(t *testing.T) {
 	}
 }
 
-// TestGuestDeps: the programs compiled into the initramfs link no PE or
-// PKCS#7 code, and the Nix flake's UKI tool does not pull in the
+// TestGuestDeps: the programs compiled into the initramfs, and the TPM
+// packages the guest init links, link no PE or PKCS#7 code; the TPM
+// packages start no swtpm; .pcrsig reading needs no go-tpm (the UKI
+// builder imports it); and the Nix flake's UKI tool does not pull in the
 // orchestrator.
 func TestGuestDeps(t *testing.T) {
 	for _, tc := range []struct {
@@ -99,6 +103,9 @@ func TestGuestDeps(t *testing.T) {
 		{"manx/userland/cmd/stboot", []string{"github.com/foxboron/go-uefi"}},
 		{"manx/userland/cmd/init", []string{"github.com/foxboron/go-uefi"}},
 		{"manx/userland/cmd/attest", []string{"github.com/foxboron/go-uefi"}},
+		{"manx/tpm/pcrsig", []string{"github.com/foxboron/go-uefi", "manx/sign/authenticode", "github.com/google/go-tpm"}},
+		{"manx/tpm/seal", []string{"github.com/foxboron/go-uefi", "manx/sign/authenticode", "manx/tpm/swtpm"}},
+		{"manx/tpm/totp", []string{"github.com/foxboron/go-uefi", "manx/sign/authenticode"}},
 		{"manx/cmd/manx-uki", []string{"manx/pipeline", "manx/publish", "manx/checks", "manx/deploy"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", tc.pkg).Output()

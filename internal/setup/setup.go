@@ -1,5 +1,5 @@
 // Package setup checks that the host has the tools Manx drives (podman,
-// debootstrap, QEMU >= 10, swtpm, OVMF, sbsigntool, mtools, ...) and, as root
+// debootstrap, QEMU >= 10, swtpm, tpm2-tools, OVMF, sbsigntool, mtools, ...) and, as root
 // on Debian, installs what is missing with apt; otherwise it prints the exact
 // command to run. It is idempotent and fast when everything is present.
 package setup
@@ -35,6 +35,7 @@ var Needs = []Need{
 	{Check: "qemu-img", Package: "qemu-utils", Backports: true},
 	{Check: "swtpm", Package: "swtpm"},
 	{Check: "swtpm_setup", Package: "swtpm-tools"},
+	{Check: "tpm2_pcrread", Package: "tpm2-tools"}, // tpm/seal tests cross-check the SRK; TPM debugging
 	{Check: "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", Package: "ovmf"},
 	{Check: "sbverify", Package: "sbsigntool"},
 	{Check: "objdump", Package: "binutils"},

@@ -39,7 +39,7 @@ let
   tools = builtins.listToAttrs (map (n: { name = n; value = tool n; }) [
     "acpica-tools" "bash" "bc" "binutils" "bison" "coreutils" "cpio" "dosfstools" "elfutils"
     "flex" "gawk" "gcc" "git" "gnumake" "go" "gnused" "gnutar" "libuuid" "mtools" "nasm"
-    "openssl" "perl" "pkg-config" "podman" "python3" "qemu" "sbsigntool" "swtpm" "xz" "zstd"
+    "openssl" "perl" "pkg-config" "podman" "python3" "qemu" "sbsigntool" "swtpm" "tpm2-tools" "xz" "zstd"
   ]);
 
   pkgs = tools // {

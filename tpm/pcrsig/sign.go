@@ -1,0 +1,78 @@
+package pcrsig
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"fmt"
+)
+
+// PCR is the PCR systemd-stub measures the UKI into and .pcrsig signs.
+const PCR = 11
+
+// Sign returns a .pcrsig (the JSON bytes, as Signatures.Marshal writes
+// them) with one bank, bankName, holding one entry per expected PCR 11
+// value, in the order given (one per boot-phase path): pol is
+// PolicyPCRDigest(bankName, [11], value), sig RSASSA-PKCS1-v1_5 over pol
+// with the bank's hash, pkfp the key's Fingerprint. The output is
+// deterministic.
+func Sign(key *rsa.PrivateKey, bankName string, pcr11Values [][]byte) ([]byte, error) {
+	entries, err := SignEntries(key, bankName, pcr11Values)
+	if err != nil {
+		return nil, err
+	}
+	return Signatures{bankName: entries}.Marshal()
+}
+
+// SignEntries returns Sign's entries, for callers that merge banks or keys
+// into one Signatures.
+func SignEntries(key *rsa.PrivateKey, bankName string, pcr11Values [][]byte) ([]Entry, error) {
+	if key == nil {
+		return nil, fmt.Errorf("pcrsig: no signing key")
+	}
+	b, err := lookupBank(bankName)
+	if err != nil {
+		return nil, fmt.Errorf("pcrsig: %w", err)
+	}
+	if len(pcr11Values) == 0 {
+		return nil, fmt.Errorf("pcrsig: no PCR %d values to sign", PCR)
+	}
+	if len(pcr11Values) > MaxEntries {
+		return nil, fmt.Errorf("pcrsig: %d PCR %d values, more than %d", len(pcr11Values), PCR, MaxEntries)
+	}
+	if n := key.N.BitLen(); n < MinKeyBits || n > MaxKeyBits {
+		return nil, fmt.Errorf("pcrsig: RSA key of %d bits, want %d to %d", n, MinKeyBits, MaxKeyBits)
+	}
+	fp := Fingerprint(&key.PublicKey)
+	var entries []Entry
+	for i, v := range pcr11Values {
+		pol, err := PolicyPCRDigest(bankName, []int{PCR}, [][]byte{v})
+		if err != nil {
+			return nil, fmt.Errorf("pcrsig: value %d: %w", i, err)
+		}
+		sig, err := rsa.SignPKCS1v15(nil, key, b.hash, digest(b.hash, pol))
+		if err != nil {
+			return nil, fmt.Errorf("pcrsig: signing value %d: %w", i, err)
+		}
+		entries = append(entries, Entry{PCRs: []int{PCR}, Fingerprint: fp, Policy: pol, Signature: sig})
+	}
+	return entries, nil
+}
+
+// Verify checks e's signature over its pol with pub and bank bankName's
+// hash (what TPM2_VerifySignature checks before PolicyAuthorize).
+func Verify(pub *rsa.PublicKey, bankName string, e Entry) error {
+	b, err := lookupBank(bankName)
+	if err != nil {
+		return fmt.Errorf("pcrsig: %w", err)
+	}
+	if err := rsa.VerifyPKCS1v15(pub, b.hash, digest(b.hash, e.Policy), e.Signature); err != nil {
+		return fmt.Errorf("pcrsig: %s signature over pol %x: %w", bankName, e.Policy, err)
+	}
+	return nil
+}
+
+func digest(h crypto.Hash, b []byte) []byte {
+	w := h.New()
+	w.Write(b)
+	return w.Sum(nil)
+}
