@@ -76,6 +76,7 @@ func run(con console) {
 	con.printf("Manx %s, Linux %s", version, kernelRelease())
 	showLockdown(con)
 	t := bootTPM(con)
+	unsealTPM(con, t)
 
 	cl := parseCmdline("")
 	if b, err := os.ReadFile("/proc/cmdline"); err != nil {
