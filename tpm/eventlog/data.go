@@ -53,7 +53,7 @@ func ParseVariableData(b []byte) (VariableData, error) {
 	if nameLen > rest/2 || dataLen != rest-2*nameLen {
 		return v, fmt.Errorf("UEFI_VARIABLE_DATA: name of %d characters and %d data bytes do not fill the %d bytes after the header", nameLen, dataLen, rest)
 	}
-	v.Name = decodeUTF16(b[32 : 32+2*nameLen])
+	v.Name = DecodeUTF16(b[32 : 32+2*nameLen])
 	v.Data = b[32+2*nameLen:]
 	return v, nil
 }
@@ -107,8 +107,8 @@ func (t TaggedEvent) Bytes() []byte {
 	return append(b, t.Data...)
 }
 
-// decodeUTF16 decodes UTF-16LE (an odd trailing byte is dropped).
-func decodeUTF16(b []byte) string {
+// DecodeUTF16 decodes UTF-16LE (an odd trailing byte is dropped).
+func DecodeUTF16(b []byte) string {
 	u := make([]uint16, len(b)/2)
 	for i := range u {
 		u[i] = binary.LittleEndian.Uint16(b[2*i:])
@@ -216,7 +216,7 @@ func devicePathNode(typ, sub byte, body []byte) string {
 	case typ == 4 && sub == 3: // vendor media
 		return "VenMedia(" + guid(0) + ")"
 	case typ == 4 && sub == 4: // file path
-		return strings.TrimRight(decodeUTF16(body), "\x00")
+		return strings.TrimRight(DecodeUTF16(body), "\x00")
 	case typ == 4 && sub == 6:
 		return "FvFile(" + guid(0) + ")"
 	case typ == 4 && sub == 7:
