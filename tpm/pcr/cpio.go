@@ -44,11 +44,21 @@ func stubCPIO(dir, name string, data []byte) []byte {
 }
 
 // stubInitrd returns the initrd systemd-stub 254 hands to the kernel for a
-// UKI with .initrd data and the given generated cpio archives (run() and
-// combine_initrd in src/boot/efi/stub.c): without archives, the .initrd
-// section itself; with them, .initrd zero-padded to 4 bytes followed by
-// the archives.
-func stubInitrd(initrd []byte, cpios ...[]byte) []byte {
+// UKI with the given .initrd, .pcrsig and .pcrpkey section data (run() and
+// combine_initrd in src/boot/efi/stub.c): without .pcrsig and .pcrpkey, the
+// .initrd section itself; with them, .initrd zero-padded to 4 bytes
+// followed by the cpio archive of /.extra/tpm2-pcr-signature.json and then
+// that of /.extra/tpm2-pcr-public-key.pem. Credentials and system
+// extensions on the ESP would add archives before them; Manx's ESP has
+// none.
+func stubInitrd(initrd, pcrsig, pcrpkey []byte) []byte {
+	var cpios [][]byte
+	if len(pcrsig) > 0 {
+		cpios = append(cpios, stubCPIO(".extra", "tpm2-pcr-signature.json", pcrsig))
+	}
+	if len(pcrpkey) > 0 {
+		cpios = append(cpios, stubCPIO(".extra", "tpm2-pcr-public-key.pem", pcrpkey))
+	}
 	if len(cpios) == 0 {
 		return initrd
 	}

@@ -60,11 +60,9 @@ func LoadOptions(cmdline string) []byte {
 //  1. "LOADED_IMAGE::LoadOptions": the load options systemd-stub passes
 //     (LoadOptions), when the UKI has a .cmdline;
 //  2. "Linux initrd": the whole initrd systemd-stub serves through
-//     LoadFile2, when there is one: the .initrd section and, for a UKI with
-//     .pcrsig or .pcrpkey, the cpio archives the stub generates for
-//     /.extra/tpm2-pcr-signature.json and /.extra/tpm2-pcr-public-key.pem
-//     (stubInitrd). Credentials and system extensions found on the ESP
-//     would add more archives; Manx's ESP has none.
+//     LoadFile2, when there is one (UKI.Initrd; ReadUKI computes it: the
+//     .initrd section and, for a UKI with .pcrsig or .pcrpkey, the cpio
+//     archives the stub appends, see stubInitrd).
 func Predict9(in Inputs) ([]Event, error) {
 	if err := in.needUKI(); err != nil {
 		return nil, fmt.Errorf("predicting PCR 9: %w", err)
@@ -81,45 +79,16 @@ func Predict9(in Inputs) ([]Event, error) {
 			Description: fmt.Sprintf(`tag=%#08x "LOADED_IMAGE::LoadOptions" (%q as UTF-16LE with NUL, %d bytes)`,
 				loadOptionsTagID, strings.TrimSuffix(eventlog.DecodeUTF16(opts), "\x00"), len(opts))})
 	}
-	d, size, err := initrdDigests(in.UKI, banks)
-	if err != nil {
-		return nil, fmt.Errorf("predicting PCR 9: %w", err)
-	}
-	if size > 0 {
-		evs = append(evs, Event{PCR: 9, Type: eventlog.EvEventTag, Digests: d,
-			Description: fmt.Sprintf(`tag=%#08x "Linux initrd" (%d bytes)`, initrdTagID, size)})
-	}
-	return evs, nil
-}
-
-// initrdDigests returns the digests and size of the initrd the kernel
-// loads; size 0 when there is none.
-func initrdDigests(u *UKI, banks []eventlog.Alg) (Digests, int, error) {
-	var cpios [][]byte
-	if len(u.PCRSig) > 0 {
-		cpios = append(cpios, stubCPIO(".extra", "tpm2-pcr-signature.json", u.PCRSig))
-	}
-	if len(u.PCRPKey) > 0 {
-		cpios = append(cpios, stubCPIO(".extra", "tpm2-pcr-public-key.pem", u.PCRPKey))
-	}
-	sec, hasInitrd := u.Section(".initrd")
-	if len(cpios) == 0 {
-		if !hasInitrd {
-			return nil, 0, nil
-		}
+	if in.UKI.Initrd.Size > 0 {
 		for _, a := range banks {
-			if _, ok := sec.Digests[a]; !ok {
-				return nil, 0, fmt.Errorf("%w: no %s digest of .initrd", ErrInputs, a)
+			if _, ok := in.UKI.Initrd.Digests[a]; !ok {
+				return nil, fmt.Errorf("predicting PCR 9: %w: no %s digest of the initrd", ErrInputs, a)
 			}
 		}
-		return sec.Digests, sec.Size, nil
+		evs = append(evs, Event{PCR: 9, Type: eventlog.EvEventTag, Digests: in.UKI.Initrd.Digests,
+			Description: fmt.Sprintf(`tag=%#08x "Linux initrd" (%d bytes)`, initrdTagID, in.UKI.Initrd.Size)})
 	}
-	if hasInitrd && len(u.Initrd) != sec.Size {
-		return nil, 0, fmt.Errorf("%w: the UKI has .pcrsig or .pcrpkey, so the .initrd bytes are needed, not only its digest", ErrInputs)
-	}
-	data := stubInitrd(u.Initrd, cpios...)
-	d, err := sum(banks, data)
-	return d, len(data), err
+	return evs, nil
 }
 
 // Describe9 prints the events Predict9 expects, one per line.

@@ -62,21 +62,23 @@ func TestPredict9(t *testing.T) {
 	}
 
 	// .pcrsig and .pcrpkey: the initrd grows by two cpio archives.
-	u = &UKI{Sections: []Section{{Name: ".initrd", Size: 5, Digests: Digests{eventlog.SHA256: h256([]byte("12345"))}}},
-		Initrd: []byte("12345"), PCRSig: []byte(`{"sha256":[]}`), PCRPKey: []byte("KEY"),
-		Authenticode: Digests{eventlog.SHA256: make([]byte, 32)}}
+	withSig := makePE([]section{{name: ".linux", data: spec.Stub}, {name: ".initrd", data: []byte("12345")},
+		{name: ".pcrsig", data: []byte(`{"sha256":[]}`)}, {name: ".pcrpkey", data: []byte("KEY")}}, nil)
+	if u, err = ReadUKI(withSig); err != nil {
+		t.Fatal(err)
+	}
 	evs, err = Predict9(Inputs{UKI: u})
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("Predict9(pcrsig) = %d events, %v; want 1", len(evs), err)
 	}
-	combined := append([]byte("12345\x00\x00\x00"), stubCPIO(".extra", "tpm2-pcr-signature.json", u.PCRSig)...)
-	combined = append(combined, stubCPIO(".extra", "tpm2-pcr-public-key.pem", u.PCRPKey)...)
+	combined := append([]byte("12345\x00\x00\x00"), stubCPIO(".extra", "tpm2-pcr-signature.json", []byte(`{"sha256":[]}`))...)
+	combined = append(combined, stubCPIO(".extra", "tpm2-pcr-public-key.pem", []byte("KEY"))...)
 	if !bytes.Equal(evs[0].Digests[eventlog.SHA256], h256(combined)) {
 		t.Errorf("initrd with cpios = %x, want %x", evs[0].Digests[eventlog.SHA256], h256(combined))
 	}
-	// Without the .initrd bytes the combined initrd cannot be computed.
-	u.Initrd = nil
+	// A summary without the initrd's digest in the bank asked for.
+	u.Initrd.Digests = Digests{}
 	if _, err := Predict9(Inputs{UKI: u}); err == nil {
-		t.Errorf("Predict9(pcrsig, no initrd bytes) = nil error")
+		t.Errorf("Predict9(initrd digest missing) = nil error")
 	}
 }

@@ -44,13 +44,15 @@ type UKI struct {
 	Sections []Section
 	// Cmdline is the .cmdline text; PCR 9 measures it as load options.
 	Cmdline string
-	// PCRSig and PCRPKey are the .pcrsig and .pcrpkey contents, which
-	// systemd-stub wraps in cpio archives appended to the initrd (PCR 9).
-	PCRSig, PCRPKey []byte
-	// Initrd is the .initrd section data; nil when the UKI was summarised
-	// without it (then PCR 9 can be predicted only without .pcrsig and
-	// .pcrpkey, from the section digest).
-	Initrd []byte
+	// Initrd is the initrd systemd-stub serves the kernel through LoadFile2
+	// (PCR 9): its size (0 when there is none) and digests.
+	Initrd Blob
+}
+
+// Blob is data known by its size and digests.
+type Blob struct {
+	Size    int
+	Digests Digests
 }
 
 // Section is one UKI section systemd-stub measures into PCR 11.
@@ -111,33 +113,35 @@ func ReadUKI(b []byte, banks ...eventlog.Alg) (*UKI, error) {
 	if zeroFill > maxZeroFill {
 		return nil, fmt.Errorf("reading UKI: sections extend %d bytes past their raw data, more than the %d this accepts", zeroFill, maxZeroFill)
 	}
+	data := map[string][]byte{}
 	for _, name := range stubSections {
 		s, ok := found[name]
 		if !ok || s.virtualSize == 0 {
 			continue
 		}
-		data := m.memory(s)
-		d, err := sum(banks, data)
+		mem := m.memory(s)
+		d, err := sum(banks, mem)
 		if err != nil {
 			return nil, fmt.Errorf("reading UKI: section %s: %w", name, err)
 		}
-		u.Sections = append(u.Sections, Section{Name: name, Size: len(data), Digests: d})
-		switch name {
-		case ".linux":
+		u.Sections = append(u.Sections, Section{Name: name, Size: len(mem), Digests: d})
+		data[name] = mem
+		if name == ".linux" {
 			for _, a := range banks {
-				if u.LinuxAuthenticode[a], err = Authenticode(data, a); err != nil {
+				if u.LinuxAuthenticode[a], err = Authenticode(mem, a); err != nil {
 					return nil, fmt.Errorf("reading UKI: .linux: %w", err)
 				}
 			}
-		case ".cmdline":
-			u.Cmdline = string(data)
-		case ".initrd":
-			u.Initrd = data
-		case ".pcrsig":
-			u.PCRSig = data
-		case ".pcrpkey":
-			u.PCRPKey = data
 		}
+	}
+	u.Cmdline = string(data[".cmdline"])
+	if initrd, ok := u.Section(".initrd"); ok && len(data[".pcrsig"])+len(data[".pcrpkey"]) == 0 {
+		u.Initrd = Blob{initrd.Size, initrd.Digests}
+	} else if initrd := stubInitrd(data[".initrd"], data[".pcrsig"], data[".pcrpkey"]); len(initrd) > 0 {
+		if u.Initrd.Digests, err = sum(banks, initrd); err != nil {
+			return nil, fmt.Errorf("reading UKI: initrd: %w", err)
+		}
+		u.Initrd.Size = len(initrd)
 	}
 	if _, ok := u.Section(".linux"); !ok {
 		return nil, fmt.Errorf("reading UKI: no .linux section: systemd-stub would refuse it")
