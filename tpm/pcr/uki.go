@@ -34,32 +34,32 @@ var stubSections = []string{".linux", ".osrel", ".cmdline", ".initrd", ".splash"
 // file; tests that cannot carry a 25 MB UKI fill it from recorded digests.
 type UKI struct {
 	// Authenticode is the UKI's Authenticode digest per bank (PCR 4).
-	Authenticode Digests
+	Authenticode Digests `json:"authenticode"`
 	// LinuxAuthenticode is the digest of the .linux section's image as
 	// systemd-stub hands it to LoadImage (PCR 4 with Secure Boot off).
-	LinuxAuthenticode Digests
+	LinuxAuthenticode Digests `json:"linux_authenticode"`
 	// Sections are the sections systemd-stub finds, in its enum order
 	// (stubSections), with their VirtualSize and the digests of that many
 	// bytes of section data. Absent and empty sections are left out.
-	Sections []Section
+	Sections []Section `json:"sections"`
 	// Cmdline is the .cmdline text; PCR 9 measures it as load options.
-	Cmdline string
+	Cmdline string `json:"cmdline"`
 	// Initrd is the initrd systemd-stub serves the kernel through LoadFile2
 	// (PCR 9): its size (0 when there is none) and digests.
-	Initrd Blob
+	Initrd Blob `json:"initrd"`
 }
 
 // Blob is data known by its size and digests.
 type Blob struct {
-	Size    int
-	Digests Digests
+	Size    int     `json:"size"`
+	Digests Digests `json:"digests"`
 }
 
 // Section is one UKI section systemd-stub measures into PCR 11.
 type Section struct {
-	Name    string
-	Size    int // VirtualSize: the bytes measured
-	Digests Digests
+	Name    string  `json:"name"`
+	Size    int     `json:"size"` // VirtualSize: the bytes measured
+	Digests Digests `json:"digests"`
 }
 
 // Section returns the named section.
