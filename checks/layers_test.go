@@ -93,7 +93,8 @@ func TestLayers(t *testing.T) {
 // TestGuestDeps: the programs compiled into the initramfs, and the TPM
 // packages the guest init links, link no PE or PKCS#7 code; the TPM
 // packages start no swtpm; .pcrsig reading needs no go-tpm (the UKI
-// builder imports it); and the Nix flake's UKI tool does not pull in the
+// builder imports it); the event log parser stays linkable by guests; and
+// the Nix flake's UKI tool does not pull in the
 // orchestrator.
 func TestGuestDeps(t *testing.T) {
 	for _, tc := range []struct {
@@ -106,6 +107,7 @@ func TestGuestDeps(t *testing.T) {
 		{"manx/tpm/pcrsig", []string{"github.com/foxboron/go-uefi", "manx/sign/authenticode", "github.com/google/go-tpm"}},
 		{"manx/tpm/seal", []string{"github.com/foxboron/go-uefi", "manx/sign/authenticode", "manx/tpm/swtpm"}},
 		{"manx/tpm/totp", []string{"github.com/foxboron/go-uefi", "manx/sign/authenticode"}},
+		{"manx/tpm/eventlog", []string{"github.com/foxboron/go-uefi", "manx/firmware", "manx/uki", "manx/sign"}},
 		{"manx/cmd/manx-uki", []string{"manx/pipeline", "manx/publish", "manx/checks", "manx/deploy"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", tc.pkg).Output()

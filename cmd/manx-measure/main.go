@@ -19,6 +19,16 @@
 // (auxblob), P the policy file, the table the launch digests the pipeline
 // wrote. It prints "verify-report: OK measurement=<hex> (<row>)", or one
 // "verify-report: FAIL <field>" line per failing field and exits 1.
+//
+// manx-measure pcr predicts the TPM PCRs 4, 7, 9 and 11 a UKI boot under
+// OVMF extends (manx/tpm/pcr), replays a firmware event log
+// (manx/tpm/eventlog), or both, naming the first event where they part:
+//
+//	manx-measure pcr --uki uki.efi --vars OVMF_VARS.fd [--phases enter-initrd,ready] [--explain]
+//	manx-measure pcr --eventlog binary_bios_measurements [--uki uki.efi --vars OVMF_VARS.fd] [--explain]
+//
+// Values print as "pcrN sha256 <hex>"; --explain adds every event, one per
+// line. A log that differs from the prediction exits 1.
 package main
 
 import (

@@ -139,10 +139,13 @@ func (o *options) inputs() (snp.Inputs, error) {
 
 // run is the whole command: it parses args, writes the digest to stdout and
 // problems to stderr, and returns the exit status. A first argument
-// verify-report runs that subcommand instead.
+// verify-report or pcr runs that subcommand instead.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "verify-report" {
 		return runVerifyReport(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "pcr" {
+		return runPCR(args[1:], stdout, stderr)
 	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
