@@ -15,7 +15,7 @@ const PCR = 11
 // PolicyPCRDigest(bankName, [11], value), sig RSASSA-PKCS1-v1_5 over pol
 // with the bank's hash, pkfp the key's Fingerprint. The output is
 // deterministic.
-func Sign(key *rsa.PrivateKey, bankName string, pcr11Values [][]byte) ([]byte, error) {
+func Sign(key crypto.Signer, bankName string, pcr11Values [][]byte) ([]byte, error) {
 	entries, err := SignEntries(key, bankName, pcr11Values)
 	if err != nil {
 		return nil, err
@@ -25,8 +25,8 @@ func Sign(key *rsa.PrivateKey, bankName string, pcr11Values [][]byte) ([]byte, e
 
 // SignEntries returns Sign's entries, for callers that merge banks or keys
 // into one Signatures.
-func SignEntries(key *rsa.PrivateKey, bankName string, pcr11Values [][]byte) ([]Entry, error) {
-	if key == nil {
+func SignEntries(key crypto.Signer, bankName string, pcr11Values [][]byte) ([]Entry, error) {
+	if k, isRSA := key.(*rsa.PrivateKey); key == nil || isRSA && k == nil {
 		return nil, fmt.Errorf("pcrsig: no signing key")
 	}
 	b, err := lookupBank(bankName)
@@ -39,17 +39,22 @@ func SignEntries(key *rsa.PrivateKey, bankName string, pcr11Values [][]byte) ([]
 	if len(pcr11Values) > MaxEntries {
 		return nil, fmt.Errorf("pcrsig: %d PCR %d values, more than %d", len(pcr11Values), PCR, MaxEntries)
 	}
-	if n := key.N.BitLen(); n < MinKeyBits || n > MaxKeyBits {
+	pub, ok := key.Public().(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("pcrsig: a %T signing key, want RSA", key.Public())
+	}
+	if n := pub.N.BitLen(); n < MinKeyBits || n > MaxKeyBits {
 		return nil, fmt.Errorf("pcrsig: RSA key of %d bits, want %d to %d", n, MinKeyBits, MaxKeyBits)
 	}
-	fp := Fingerprint(&key.PublicKey)
+	fp := Fingerprint(pub)
 	var entries []Entry
 	for i, v := range pcr11Values {
 		pol, err := PolicyPCRDigest(bankName, []int{PCR}, [][]byte{v})
 		if err != nil {
 			return nil, fmt.Errorf("pcrsig: value %d: %w", i, err)
 		}
-		sig, err := rsa.SignPKCS1v15(nil, key, b.hash, digest(b.hash, pol))
+		// RSASSA-PKCS1-v1_5 is deterministic: no randomness is read.
+		sig, err := key.Sign(nil, digest(b.hash, pol), b.hash)
 		if err != nil {
 			return nil, fmt.Errorf("pcrsig: signing value %d: %w", i, err)
 		}
