@@ -42,7 +42,10 @@ func (p *Pipeline) ukis(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.write(output{catalog.UKISigned, signed}, output{catalog.UKITampered, tampered})
+	if err := p.write(output{catalog.UKISigned, signed}, output{catalog.UKITampered, tampered}); err != nil {
+		return err
+	}
+	return p.pcrUKIs(ctx)
 }
 
 // signedKernels writes catalog.KernelSigned, the kernel signed with the
@@ -91,11 +94,7 @@ func (p *Pipeline) signDB(pe []byte, what string) ([]byte, error) {
 // initramfs artefact under Manx's UKI profile (uki.Profile), stamped as
 // group g.
 func (p *Pipeline) assembleUKI(ctx context.Context, g catalog.Group, initrd catalog.Artefact, cmdline string) ([]byte, error) {
-	st, err := p.Stamp(ctx, g)
-	if err != nil {
-		return nil, err
-	}
-	stub, err := p.stub(ctx)
+	prof, err := p.ukiProfile(ctx, g, cmdline)
 	if err != nil {
 		return nil, err
 	}
@@ -107,12 +106,25 @@ func (p *Pipeline) assembleUKI(ctx context.Context, g catalog.Group, initrd cata
 	if err != nil {
 		return nil, err
 	}
+	return prof.Assemble(linux, ib)
+}
+
+// ukiProfile is Manx's UKI profile (uki.Profile) for group g's stamp and
+// cmdline: the pinned stub and the kernel release.
+func (p *Pipeline) ukiProfile(ctx context.Context, g catalog.Group, cmdline string) (uki.Profile, error) {
+	st, err := p.Stamp(ctx, g)
+	if err != nil {
+		return uki.Profile{}, err
+	}
+	stub, err := p.stub(ctx)
+	if err != nil {
+		return uki.Profile{}, err
+	}
 	kp, err := p.Pins.Get(kernel.PinName)
 	if err != nil {
-		return nil, err
+		return uki.Profile{}, err
 	}
-	prof := uki.Profile{Stub: stub, Version: st.Version, Uname: kp.Version, Cmdline: cmdline, Time: st.Epoch}
-	return prof.Assemble(linux, ib)
+	return uki.Profile{Stub: stub, Version: st.Version, Uname: kp.Version, Cmdline: cmdline, Time: st.Epoch}, nil
 }
 
 // stub returns systemd-stub from the pinned systemd-boot-efi package.
