@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"manx/catalog"
@@ -202,7 +204,22 @@ func Check(ctx context.Context, c Config, p profile.Profile) (run.Result, error)
 		}
 		o.Accel = "kvm"
 	}
-	return run.Check(ctx, p, in, o)
+	p, m, err := c.measure(ctx, p)
+	if err != nil {
+		return run.Result{Profile: p.ID}, err
+	}
+	in.SealedDisk = m.disk
+	res, err := run.Check(ctx, p, in, o)
+	serial, _ := os.ReadFile(res.SerialLog)
+	switch {
+	case err != nil && m.prediction != nil:
+		return res, fmt.Errorf("%w\n--- measured boot ---\n%s", err, explainPCRs(string(serial), p, m.prediction))
+	case err == nil && m.secret != nil && slices.ContainsFunc(p.Expect, func(e string) bool { return strings.HasPrefix(e, profile.MarkerUnsealed) }):
+		if err := checkTOTP(string(serial), m.secret); err != nil {
+			return res, fmt.Errorf("profile %s: %w", p.ID, err)
+		}
+	}
+	return res, err
 }
 
 // Interactive boots p for a person at this terminal.
@@ -221,5 +238,10 @@ func Interactive(ctx context.Context, c Config, p profile.Profile) error {
 		}
 		o.Accel = "kvm"
 	}
+	p, m, err := c.measure(ctx, p)
+	if err != nil {
+		return err
+	}
+	in.SealedDisk = m.disk
 	return run.Interactive(ctx, p, in, o)
 }
