@@ -269,3 +269,19 @@ func explainPCRs(serial string, p profile.Profile, pred *pcr.Prediction) string 
 	}
 	return strings.Join(out, "\n")
 }
+
+// TOTPURI is the otpauth:// URI of the TOTP seed sealed to the persistent
+// TPM state (profile.TPMStateSealed): what a user enrols in an
+// authenticator app to check, Heads-style, the code the machine shows
+// after it unsealed the seed.
+func (c Config) TOTPURI(state string) (string, error) {
+	path := filepath.Join(c.BuildDir, "vmstate", "tpm", state) + ".secret"
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("no secret is sealed to TPM state %q yet (%s): boot go run mage.go deploy:ukiSbPassTpmUnseal first", state, path)
+	}
+	secret, err := readOrMakeSecret(path)
+	if err != nil {
+		return "", err
+	}
+	return totp.URI(secret, "Manx", "manx-"+state), nil
+}
