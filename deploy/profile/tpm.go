@@ -33,7 +33,9 @@ var (
 	UKIPCROtherKey = catalog.UKIPCROtherKey.Name
 )
 
-// MeasuredBoot returns the sealing profiles: a secret sealed with
+// MeasuredBoot returns the sealing profiles (each also checks PCRs 4, 7,
+// 9 and 11 against the prediction, PCR 9 covering the cpio archives
+// systemd-stub makes of .pcrsig and .pcrpkey): a secret sealed with
 // PolicyAuthorize(the PCR policy key) and the literal Secure Boot state
 // (PCR 7) unseals under any UKI whose signed PCR 11 policy holds, with
 // Secure Boot on, and nowhere else.
@@ -42,7 +44,7 @@ func MeasuredBoot() []Profile {
 		return Profile{
 			ID: id, Summary: summary,
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: store, Boot: BootESP, UKI: efi, Display: DisplayNone,
-			TPMState: TPMStateSealed, Sealed: true,
+			TPMState: TPMStateSealed, Sealed: true, PCRs: []int{4, 7, 9, 11},
 			Expect: expect, Refuse: append(refuse, "Kernel panic"), Timeout: 180 * time.Second,
 		}
 	}
