@@ -285,3 +285,32 @@ func (c Config) TOTPURI(state string) (string, error) {
 	}
 	return totp.URI(secret, "Manx", "manx-"+state), nil
 }
+
+// WritePCRExplain writes to path what uki,sb-pass,tpm expects: the
+// predicted PCRs of the signed UKI under the custom store (Secure Boot on)
+// after init's boot phases, then every event, one per line
+// (manx-measure pcr --explain).
+func WritePCRExplain(c Config, path string) error {
+	in, err := c.pcrInputs(catalog.UKISigned.Name, "custom")
+	if err != nil {
+		return err
+	}
+	in.Phases = Phases
+	pred, err := pcr.Predict(in)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	vars, err := catalog.VarStore("custom", "fd")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "# go run ./cmd/manx-measure pcr --uki build/%s --vars build/%s --phases %s --explain\n", catalog.UKISigned.Path, vars.Path, strings.Join(Phases, ","))
+	if err := pred.WriteValues(&b, eventlog.SHA256); err != nil {
+		return err
+	}
+	if err := pred.Describe(&b); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, []byte(b.String()), 0o644)
+}
