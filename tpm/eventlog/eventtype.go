@@ -28,26 +28,26 @@ const (
 	EvOmitBootDeviceEvents EventType = 0x00000012
 	EvPostCode2            EventType = 0x00000013
 
-	EvEFIEventBase                EventType = 0x80000000
-	EvEFIVariableDriverConfig     EventType = 0x80000001
-	EvEFIVariableBoot             EventType = 0x80000002
-	EvEFIBootServicesApplication  EventType = 0x80000003
-	EvEFIBootServicesDriver       EventType = 0x80000004
-	EvEFIRuntimeServicesDriver    EventType = 0x80000005
-	EvEFIGPTEvent                 EventType = 0x80000006
-	EvEFIAction                   EventType = 0x80000007
-	EvEFIPlatformFirmwareBlob     EventType = 0x80000008
-	EvEFIHandoffTables            EventType = 0x80000009
-	EvEFIPlatformFirmwareBlob2    EventType = 0x8000000A
-	EvEFIHandoffTables2           EventType = 0x8000000B
-	EvEFIVariableBoot2            EventType = 0x8000000C
-	EvEFIGPTEvent2                EventType = 0x8000000D
-	EvEFIHCRTMEvent               EventType = 0x80000010
-	EvEFIVariableAuthority        EventType = 0x800000E0
-	EvEFISPDMFirmwareBlob         EventType = 0x800000E1
-	EvEFISPDMFirmwareConfig       EventType = 0x800000E2
-	EvEFISPDMDevicePolicy         EventType = 0x800000E3
-	EvEFISPDMDeviceAuthority      EventType = 0x800000E4
+	EvEFIEventBase               EventType = 0x80000000
+	EvEFIVariableDriverConfig    EventType = 0x80000001
+	EvEFIVariableBoot            EventType = 0x80000002
+	EvEFIBootServicesApplication EventType = 0x80000003
+	EvEFIBootServicesDriver      EventType = 0x80000004
+	EvEFIRuntimeServicesDriver   EventType = 0x80000005
+	EvEFIGPTEvent                EventType = 0x80000006
+	EvEFIAction                  EventType = 0x80000007
+	EvEFIPlatformFirmwareBlob    EventType = 0x80000008
+	EvEFIHandoffTables           EventType = 0x80000009
+	EvEFIPlatformFirmwareBlob2   EventType = 0x8000000A
+	EvEFIHandoffTables2          EventType = 0x8000000B
+	EvEFIVariableBoot2           EventType = 0x8000000C
+	EvEFIGPTEvent2               EventType = 0x8000000D
+	EvEFIHCRTMEvent              EventType = 0x80000010
+	EvEFIVariableAuthority       EventType = 0x800000E0
+	EvEFISPDMFirmwareBlob        EventType = 0x800000E1
+	EvEFISPDMFirmwareConfig      EventType = 0x800000E2
+	EvEFISPDMDevicePolicy        EventType = 0x800000E3
+	EvEFISPDMDeviceAuthority     EventType = 0x800000E4
 )
 
 var eventTypeNames = map[EventType]string{

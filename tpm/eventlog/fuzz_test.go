@@ -3,6 +3,7 @@ package eventlog
 import (
 	"bytes"
 	"io"
+	"os"
 	"testing"
 )
 
@@ -12,6 +13,9 @@ func FuzzParse(f *testing.F) {
 	f.Add(legacyLog())
 	l, _ := New(SHA256)
 	f.Add(mustMarshal(f, l))
+	if b, err := os.ReadFile("testdata/capture/eventlog.bin"); err == nil {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := Parse(b)
 		if err != nil {

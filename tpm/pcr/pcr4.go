@@ -32,6 +32,10 @@ var separator = []byte{0, 0, 0, 0}
 //     firmware's measuring handler (systemd v254 src/boot/efi/linux.c
 //     load_image, secure-boot.c install_security_override, a no-op when
 //     Secure Boot is off).
+//
+// The captured boot (testdata/capture) logged exactly 1–3 with Secure Boot
+// on. With QEMU's -kernel the UKI's event came first instead: PCR 4 depends
+// on the boot path.
 func Predict4(in Inputs) ([]Event, error) {
 	if err := in.needUKI(); err != nil {
 		return nil, fmt.Errorf("predicting PCR 4: %w", err)

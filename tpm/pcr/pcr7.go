@@ -66,6 +66,8 @@ func variableEvent(banks []eventlog.Alg, typ eventlog.EventType, name string, gu
 //     the EFI_SIGNATURE_DATA (owner GUID ‖ certificate) that verified the
 //     UKI (EDK II DxeImageVerificationLib, once per distinct entry; the
 //     kernel systemd-stub loads is not verified by the firmware).
+//
+// The captured boot (testdata/capture) logged exactly these, without dbt.
 func Predict7(in Inputs) ([]Event, error) {
 	if in.Vars == nil {
 		return nil, fmt.Errorf("predicting PCR 7: %w: no variable store", ErrInputs)

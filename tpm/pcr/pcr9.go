@@ -28,7 +28,7 @@ const (
 // cut (util.c mangle_stub_cmdline), as UTF-16LE including the terminating
 // NUL (linux.c: LoadOptionsSize = strsize16). The Linux EFI stub measures
 // exactly these bytes (efi_convert_cmdline). Verified against the captured
-// log: see testdata/README.md.
+// log: see testdata/capture/README.md.
 func LoadOptions(cmdline string) []byte {
 	if i := strings.IndexByte(cmdline, 0); i >= 0 {
 		cmdline = cmdline[:i]
