@@ -49,10 +49,14 @@ func (Deploy) UkiSbPass(ctx context.Context) error { return deploy(ctx, "uki,sb-
 func (Deploy) UkiSbPassTpm(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,tpm") }
 
 // UkiSbPassTpmUnseal boots the UKI with a signed PCR policy: the secret sealed to the persistent TPM unseals, its TOTP code is right.
-func (Deploy) UkiSbPassTpmUnseal(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,tpm,unseal") }
+func (Deploy) UkiSbPassTpmUnseal(ctx context.Context) error {
+	return deploy(ctx, "uki,sb-pass,tpm,unseal")
+}
 
 // UkiSbOffTpmUnseal boots that UKI with Secure Boot off: PCR 7 differs, the TPM refuses to unseal.
-func (Deploy) UkiSbOffTpmUnseal(ctx context.Context) error { return deploy(ctx, "uki,sb-off,tpm,unseal") }
+func (Deploy) UkiSbOffTpmUnseal(ctx context.Context) error {
+	return deploy(ctx, "uki,sb-off,tpm,unseal")
+}
 
 // UkiOtherPcrKeyTpmUnseal boots a UKI whose .pcrsig another key made: refused.
 func (Deploy) UkiOtherPcrKeyTpmUnseal(ctx context.Context) error {
@@ -60,7 +64,9 @@ func (Deploy) UkiOtherPcrKeyTpmUnseal(ctx context.Context) error {
 }
 
 // UkiUpdatedTpmUnseal boots an updated UKI signed with the same PCR key: the same secret unseals without re-sealing.
-func (Deploy) UkiUpdatedTpmUnseal(ctx context.Context) error { return deploy(ctx, "uki,updated,tpm,unseal") }
+func (Deploy) UkiUpdatedTpmUnseal(ctx context.Context) error {
+	return deploy(ctx, "uki,updated,tpm,unseal")
+}
 
 // StbootThreshold2 boots stboot (threshold 2) against a descriptor signed with all one root key holder has: refused.
 func (Deploy) StbootThreshold2(ctx context.Context) error {
