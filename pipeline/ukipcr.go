@@ -18,8 +18,10 @@ import (
 )
 
 // PCRPolicyPhases are the boot phase paths a UKI's .pcrsig signs PCR 11
-// for: after init's "enter-initrd" extend, when init unseals.
-var PCRPolicyPhases = [][]string{{"enter-initrd"}}
+// for, as ukify signs systemd's: after init's "enter-initrd" extend (when
+// init unseals) and after "ready" (a secret the running system may
+// unseal). Before enter-initrd and after any other extend, nothing holds.
+var PCRPolicyPhases = [][]string{{"enter-initrd"}, {"enter-initrd", "ready"}}
 
 // UpdateMarkerFile is the file the updated UKI's initramfs gains (so its
 // PCR 11 differs from the first UKI's).
