@@ -89,7 +89,7 @@ func Stboot() []Profile {
 	oneRoot := direct("fw,kernel,initramfs,stboot,threshold-2",
 		"stboot with signature_threshold 2 refuses all one root key holder can sign with: the root itself, its signer, and the signer's key under a second certificate",
 		ServeOneRoot,
-		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", MarkerStbootReboot, MarkerRestart}, refused)
+		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", "is a trust root: roots do not sign packages", "counted once", MarkerStbootReboot, MarkerRestart}, refused)
 	oneRoot.InitramfsFile = StbootInitramfsThreshold2
 	return []Profile{
 		direct("fw,kernel,initramfs,stboot",
