@@ -94,7 +94,13 @@ var (
 	// the root itself, the signer, and the signer's key under a second
 	// certificate the root minted (ospkgtest.OneRootDescriptor): one valid
 	// signature under a threshold of 2.
-	OspkgOneRoot = Artefact{Name: "ospkg-descriptor-one-root", Path: "ospkg/manx-one-root.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyOSPkgSigner}}
+	// OspkgVersion1..3 are manx.zip signed by the stboot signer with
+	// pkg_version 1, 2 and 3: the rollback profile boots 2, is refused 1,
+	// then boots 3.
+	OspkgVersion1 = Artefact{Name: "ospkg-descriptor-version-1", Path: "ospkg/manx-version-1.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	OspkgVersion2 = Artefact{Name: "ospkg-descriptor-version-2", Path: "ospkg/manx-version-2.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	OspkgVersion3 = Artefact{Name: "ospkg-descriptor-version-3", Path: "ospkg/manx-version-3.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
+	OspkgOneRoot  = Artefact{Name: "ospkg-descriptor-one-root", Path: "ospkg/manx-one-root.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyOSPkgSigner}}
 	// OspkgKexecUnsigned is an OS package, properly signed by the stboot
 	// signer, whose kernel is not signed at all; OspkgKexecDB's kernel is
 	// signed by db but not by the kexec key. kexec_file_load refuses both.
@@ -149,7 +155,7 @@ func All() []Artefact {
 		Kernel, KernelConfig, Initramfs,
 		UKI, KernelSigned, UKISigned, UKITampered, KernelDBSigned,
 		UKIPCRSigned, UKIPCRUpdated, UKIPCROtherKey,
-		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo, OspkgZipAltered, OspkgExpired, OspkgOneRoot,
+		Ospkg, OspkgDescriptor, OspkgUntrusted, OspkgOneOfTwo, OspkgZipAltered, OspkgExpired, OspkgOneRoot, OspkgVersion1, OspkgVersion2, OspkgVersion3,
 		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,

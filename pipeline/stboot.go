@@ -164,6 +164,9 @@ func descriptors(zip []byte, rel ospkg.Release, root, signer, untrusted *sign.St
 			d.PkgSHA256 = fmt.Sprintf("%x", sha256.Sum256(osserver.Flipped(zip)))
 		}},
 		{catalog.OspkgExpired, expired, []sign.Signer{signer}, nil},
+		{catalog.OspkgVersion1, versioned(rel, 1), []sign.Signer{signer}, nil},
+		{catalog.OspkgVersion2, versioned(rel, 2), []sign.Signer{signer}, nil},
+		{catalog.OspkgVersion3, versioned(rel, 3), []sign.Signer{signer}, nil},
 	} {
 		o, err := editedDescriptor(zip, d.art, d.rel, d.edit, d.signers...)
 		if err != nil {
@@ -180,6 +183,13 @@ func descriptors(zip []byte, rel ospkg.Release, root, signer, untrusted *sign.St
 		return nil, fmt.Errorf("%s: %w", catalog.OspkgOneRoot.Path, err)
 	}
 	return append(outs, output{catalog.OspkgOneRoot, b}), nil
+}
+
+// versioned is rel as pkg_version v (the rollback profile's releases).
+func versioned(rel ospkg.Release, v uint64) ospkg.Release {
+	rel.Version = v
+	rel.Label = fmt.Sprintf("%s (rollback fixture, version %d)", rel.Label, v)
+	return rel
 }
 
 // oneRootDescriptor is zip's descriptor for rel signed with everything one

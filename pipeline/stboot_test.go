@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"crypto/x509"
 	"slices"
 	"strings"
@@ -27,6 +29,9 @@ var testEpoch = time.Unix(1763900000, 0).UTC()
 // the profile expects "stboot: verified", or fails with every marker the
 // profile expects after "stboot: FAIL verify:" and none it refuses. This
 // keeps profiles and fixtures in step without booting.
+// rollbackVersions are the rollback profile's descriptors' pkg_versions.
+var rollbackVersions = map[string]uint64{catalog.OspkgVersion1.Name: 1, catalog.OspkgVersion2.Name: 2, catalog.OspkgVersion3.Name: 3}
+
 func TestOSPackageDescriptors(t *testing.T) {
 	rootKey, signerKey := testutil.Ed25519HierarchyKeys(t, testEpoch)
 	root := rootKey.Certificate()
@@ -60,8 +65,12 @@ func TestOSPackageDescriptors(t *testing.T) {
 		if d.PkgURL != osserver.PackageName {
 			t.Errorf("%s: os_pkg_url %q, want %q", o.art.Name, d.PkgURL, osserver.PackageName)
 		}
-		if d.PkgVersion != uint64(testEpoch.Unix()) || d.Label != "Manx test" {
-			t.Errorf("%s: pkg_version %d, label %q; want the epoch %d and %q", o.art.Name, d.PkgVersion, d.Label, testEpoch.Unix(), "Manx test")
+		wantVersion, wantLabel := uint64(testEpoch.Unix()), "Manx test"
+		if v, ok := rollbackVersions[o.art.Name]; ok {
+			wantVersion, wantLabel = v, fmt.Sprintf("Manx test (rollback fixture, version %d)", v)
+		}
+		if d.PkgVersion != wantVersion || d.Label != wantLabel {
+			t.Errorf("%s: pkg_version %d, label %q; want %d and %q", o.art.Name, d.PkgVersion, d.Label, wantVersion, wantLabel)
 		}
 		descs[o.art.Name] = d
 	}
@@ -73,11 +82,33 @@ func TestOSPackageDescriptors(t *testing.T) {
 	}
 
 	served := map[string]bool{}
+	var boots []profile.Profile // every boot, with the versions booted before it
+	booted := map[string]uint64{}
 	for _, p := range profile.Stboot() {
+		var highest uint64
+		for _, q := range append([]profile.Profile{p}, p.Then...) {
+			boots = append(boots, q)
+			booted[q.ID] = highest
+			if sc := osserver.Scenarios[q.Serve]; slices.Contains(q.Expect, profile.MarkerStbootKexec) && descs[sc.Descriptor.Name] != nil {
+				highest = max(highest, descs[sc.Descriptor.Name].PkgVersion)
+			}
+		}
+	}
+	for _, p := range boots {
 		sc, ok := osserver.Scenarios[p.Serve]
 		d := descs[sc.Descriptor.Name]
 		if !ok || d == nil {
 			continue // not one of these descriptors (or no server)
+		}
+		if i := slices.IndexFunc(p.Expect, func(m string) bool { return strings.HasPrefix(m, profile.MarkerStbootFail+" rollback:") }); i >= 0 {
+			served[sc.Descriptor.Name] = true
+			policy := ospkg.TrustPolicy{Roots: []*x509.Certificate{root}, Threshold: 1, MinVersion: booted[p.ID]}
+			_, _, err := ospkg.Verify(d, zip.Bytes(), policy)
+			var re *ospkg.RollbackError
+			if !errors.As(err, &re) || profile.MarkerStbootFail+" rollback: "+re.Reason() != p.Expect[i] {
+				t.Errorf("%s: Verify after version %d = %v, want %q", p.ID, booted[p.ID], err, p.Expect[i])
+			}
+			continue
 		}
 		verified := slices.Contains(p.Expect, profile.MarkerStbootVerified)
 		fail := slices.Index(p.Expect, profile.MarkerStbootFail+" verify:")
@@ -93,7 +124,7 @@ func TestOSPackageDescriptors(t *testing.T) {
 		if p.InitramfsFile == profile.StbootInitramfsThreshold2 {
 			threshold = 2
 		}
-		policy := ospkg.TrustPolicy{Roots: []*x509.Certificate{root}, Threshold: threshold, Time: testEpoch.Add(time.Hour)}
+		policy := ospkg.TrustPolicy{Roots: []*x509.Certificate{root}, Threshold: threshold, Time: testEpoch.Add(time.Hour), MinVersion: booted[p.ID]}
 		_, _, err := ospkg.Verify(d, z, policy)
 		if verified {
 			if err != nil {

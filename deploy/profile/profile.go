@@ -101,6 +101,14 @@ type Profile struct {
 	// completes MarkerUnsealed with the secret's digest and requires the
 	// TOTP code the guest prints to be right for the time it prints.
 	Sealed bool
+	// TPMFresh discards the persistent TPM state (TPMState) before the
+	// boot: the profile starts from a new TPM.
+	TPMFresh bool
+	// Then are boots that follow this one, in order, on the same
+	// persistent TPM (the check passes only if every boot does): state a
+	// boot leaves in the TPM, such as stboot's rollback state, is what the
+	// next one is checked against.
+	Then []Profile
 }
 
 // TPM reports whether the VM has a TPM 2.0 (swtpm on tpm-crb): every
@@ -269,6 +277,17 @@ func (p Profile) Validate() error {
 	}
 	if len(p.PCRs) > 0 && (p.Boot != BootESP || p.ESPPin != nil || !slices.Contains(p.Expect, MarkerUserland)) {
 		bad("a PCR check predicts from a UKI Manx built and needs the userland marker")
+	}
+	if (p.TPMFresh || len(p.Then) > 0) && p.TPMState == "" {
+		bad("a fresh TPM or a boot sequence needs a persistent TPM (TPMState)")
+	}
+	for i, q := range p.Then {
+		if q.TPMState != p.TPMState || q.TPMFresh || len(q.Then) > 0 {
+			bad("boot %d (%s) must use TPM state %q, not start fresh and not chain further", i+2, q.ID, p.TPMState)
+		}
+		if err := q.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if p.Sealed && p.TPMState == "" {
 		bad("a sealed secret needs a persistent TPM (TPMState)")

@@ -22,6 +22,9 @@ const (
 	// the address came from QEMU's DHCP server (host.json has no static
 	// fallback).
 	MarkerStbootDHCP = "(dhcp)"
+	// MarkerStbootRollbackState: stboot found the TPM and keeps the
+	// highest booted pkg_version in its NV index (manx/tpm/nvversion).
+	MarkerStbootRollbackState = "stboot: rollback state in TPM NV index 0x1c04d58"
 )
 
 // OS package server scenarios (Profile.Serve): which descriptor the host
@@ -32,6 +35,9 @@ const (
 	ServeZipFlip   = "zip-flip"   // one bit of /manx.zip flipped on every request; the descriptor's unsigned-over os_pkg_sha256 is the flipped zip's
 	ServeExpired   = "expired"    // a properly signed descriptor whose not_after has passed
 	ServeOneRoot   = "one-root"   // signed by the root, its signer, and the signer's key under a second certificate
+	ServeVersion1  = "version-1"  // the package signed as pkg_version 1
+	ServeVersion2  = "version-2"  // ... as pkg_version 2
+	ServeVersion3  = "version-3"  // ... as pkg_version 3
 	ServeUntrusted = "untrusted"  // a descriptor signed by a key outside the trust root
 	ServeOneOfTwo  = "one-of-two" // a descriptor with one valid and one untrusted signature
 	ServeRetry     = "retry"      // /manx.json answers 503 twice, then the file
@@ -43,7 +49,7 @@ const (
 )
 
 // ServeScenarios lists every scenario, for Validate.
-var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeOneRoot, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
+var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeOneRoot, ServeVersion1, ServeVersion2, ServeVersion3, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
 
 // Artefacts the stboot profiles boot (artefact catalogue names).
 var (
@@ -91,6 +97,20 @@ func Stboot() []Profile {
 		ServeOneRoot,
 		[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "1 valid signature(s), threshold 2", "is a trust root: roots do not sign packages", "counted once", MarkerStbootReboot, MarkerRestart}, refused)
 	oneRoot.InitramfsFile = StbootInitramfsThreshold2
+	// Rollback: boot version 2, then the server offers version 1 (same
+	// signer): refused from the TPM NV rollback state; then version 3
+	// boots. One persistent TPM, new at the first boot.
+	boots := []string{MarkerStbootRollbackState, MarkerStbootDHCP, MarkerStbootFetched, MarkerStbootVerified, MarkerStbootKexec, MarkerUserland}
+	rollback := direct("fw,kernel,initramfs,stboot,rollback",
+		"rollback: boot pkg_version 2, then version 1 is refused (TPM NV rollback state), then version 3 boots",
+		ServeVersion2, boots, []string{MarkerStbootFail, "Kernel panic"})
+	rollback.TPMState, rollback.TPMFresh = "rollback", true
+	older := direct("fw,kernel,initramfs,stboot,rollback,boot-2", "second boot: the server offers version 1: refused",
+		ServeVersion1, []string{MarkerStbootRollbackState, MarkerStbootFetched, MarkerStbootFail + " rollback: version 1 < 2 already booted", MarkerStbootReboot, MarkerRestart}, refused)
+	newer := direct("fw,kernel,initramfs,stboot,rollback,boot-3", "third boot: the server offers version 3: boots",
+		ServeVersion3, boots, []string{MarkerStbootFail, "Kernel panic"})
+	older.TPMState, newer.TPMState = rollback.TPMState, rollback.TPMState
+	rollback.Then = []Profile{older, newer}
 	return []Profile{
 		direct("fw,kernel,initramfs,stboot",
 			"our OVMF (blank store, Secure Boot off) + kernel + stboot initramfs: fetches, verifies and kexecs the signed Manx OS package",
@@ -127,6 +147,7 @@ func Stboot() []Profile {
 			[]string{MarkerStbootFetched, MarkerStbootFail + " verify:", "does not chain to the trust root", MarkerStbootReboot, MarkerRestart}, refused),
 		threshold,
 		oneRoot,
+		rollback,
 		direct("fw,kernel,initramfs,stboot,retry",
 			"the OS package server answers 503 twice: stboot retries and boots the OS package",
 			ServeRetry,

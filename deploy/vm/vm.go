@@ -204,6 +204,29 @@ func Check(ctx context.Context, c Config, p profile.Profile) (run.Result, error)
 		}
 		o.Accel = "kvm"
 	}
+	if p.TPMFresh {
+		if err := os.RemoveAll(c.tpmState(p, "")); err != nil {
+			return run.Result{Profile: p.ID}, err
+		}
+	}
+	res, err := c.checkOne(ctx, p, in, o)
+	for i, q := range p.Then {
+		if err != nil {
+			break
+		}
+		var next run.Result
+		if next, err = c.checkOne(ctx, q, in, o); err != nil {
+			err = fmt.Errorf("profile %s, boot %d of %d: %w", p.ID, i+2, len(p.Then)+1, err)
+		}
+		res.Markers = append(res.Markers, next.Markers...)
+		res.SerialLog = next.SerialLog
+	}
+	return res, err
+}
+
+// checkOne is one boot of Check: p's measured-boot expectations, the
+// boot, the TOTP check.
+func (c Config) checkOne(ctx context.Context, p profile.Profile, in qemu.Inputs, o run.Options) (run.Result, error) {
 	p, m, err := c.measure(ctx, p)
 	if err != nil {
 		return run.Result{Profile: p.ID}, err

@@ -20,8 +20,26 @@ import (
 	"os"
 	"time"
 
+	"github.com/google/go-tpm/tpm2/transport/linuxtpm"
+
+	"manx/tpm/nvversion"
 	"manx/userland/stboot"
 )
+
+// tpmDevice is the kernel's TPM resource manager.
+const tpmDevice = "/dev/tpmrm0"
+
+// rollbackState is the TPM NV rollback state, or nil without a TPM.
+func rollbackState() stboot.VersionStore {
+	t, err := linuxtpm.Open(tpmDevice)
+	if err != nil {
+		fmt.Fprintf(os.Stdout, "stboot: no TPM (%v): no rollback state, any signed unexpired version boots\n", err)
+		return nil
+	}
+	// Left open: the kexec replaces this process.
+	fmt.Fprintf(os.Stdout, "stboot: rollback state in TPM NV index %#x\n", uint32(nvversion.Index))
+	return nvversion.Store{TPM: t}
+}
 
 // version is set at build time with -ldflags "-X main.version=…" (from git).
 var version = "dev"
@@ -34,6 +52,7 @@ func main() {
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fmt.Fprintf(os.Stdout, "stboot: Manx stboot %s\n", version)
+	versions := rollbackState()
 	err := stboot.Run(context.Background(), stboot.Options{
 		ConfigPath: *config,
 		TmpDir:     *tmp,
@@ -43,13 +62,12 @@ func main() {
 		Kexec:      stboot.SyscallKexec{},
 		DryRun:     *dryRun,
 		Now:        time.Now, // the RTC; certificate validity periods and not_after are checked against it
-		// No rollback state yet: any validly signed, unexpired
-		// pkg_version boots. The highest booted version belongs in an
-		// authenticated store, a TPM NV index once the TPM work lands; a
-		// UEFI variable the OS can write is not authenticated, and the key
-		// for authenticated variable updates would sit in this public
-		// initramfs (see stboot.VersionStore, docs/LIMITATIONS.md).
-		Versions: nil,
+		// The highest booted pkg_version lives in a TPM NV index that
+		// stboot write-locks before the kexec (manx/tpm/nvversion); a UEFI
+		// variable the OS can write would not be authenticated, and the
+		// key for authenticated variable updates would sit in this public
+		// initramfs. Without a TPM there is no rollback state.
+		Versions: versions,
 	})
 	if err != nil {
 		// Run has printed "stboot: FAIL <step>: <reason>".
