@@ -8,13 +8,13 @@ import "sync"
 // already booted") and calls Record with the booted version right before
 // the kexec.
 //
-// The state only protects if nothing but stboot can lower it: an
-// authenticated store. Manx has none yet. A UEFI variable the booted OS can
-// write is not authenticated, and an authenticated (time-based) variable
-// would need its update key in the stboot initramfs, which is public; the
-// store will be a TPM NV index (written only under a policy the booted OS
-// cannot satisfy) once the TPM work lands. Until then cmd/stboot passes no
-// store and any validly signed, unexpired version boots.
+// The state only protects if nothing but stboot can lower it. A UEFI
+// variable the booted OS can write is not authenticated, and an
+// authenticated (time-based) variable would need its update key in the
+// stboot initramfs, which is public. cmd/stboot uses a TPM NV index
+// (manx/tpm/nvversion) that Record write-locks until the next TPM reset,
+// so the kexec'd OS cannot write it; without a TPM it passes no store and
+// any validly signed, unexpired version boots.
 type VersionStore interface {
 	// Highest returns the highest version recorded, 0 if none.
 	Highest() (uint64, error)
