@@ -2,9 +2,9 @@ package pipeline
 
 import (
 	"bytes"
+	"crypto/x509"
 	"errors"
 	"fmt"
-	"crypto/x509"
 	"slices"
 	"strings"
 	"testing"
