@@ -118,6 +118,16 @@ func insertBefore(markers []string, marker string, lines []string) []string {
 // the policy names no UKI, only the key that signs UKIs' PCR 11 values.
 func (c Config) sealed(ctx context.Context, p profile.Profile) ([]byte, string, error) {
 	state := c.tpmState(p, "")
+	if _, err := os.Stat(filepath.Join(state, swtpm.StateFile)); errors.Is(err, os.ErrNotExist) {
+		// A new TPM has new seeds: blobs sealed to an earlier one at
+		// this path cannot load any more.
+		old, _ := filepath.Glob(state + ".blob-*")
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return nil, "", err
+			}
+		}
+	}
 	if err := swtpm.Setup(ctx, state); err != nil {
 		return nil, "", err
 	}
@@ -157,7 +167,9 @@ func (c Config) sealed(ctx context.Context, p profile.Profile) ([]byte, string, 
 		if blob, err = sealTo(ctx, state, secret, pub, pcr7); err == nil {
 			err = atomicfile.Write(blobPath, blob, 0o600)
 		}
-		c.Log.Info("Sealed a secret to the persistent TPM", "profile", p.ID, "state", state, "pcr7", fmt.Sprintf("%x", pcr7), "blob", blobPath)
+		if err == nil {
+			c.Log.Info("Sealed a secret to the persistent TPM", "profile", p.ID, "state", state, "pcr7", fmt.Sprintf("%x", pcr7), "blob", blobPath)
+		}
 	}
 	if err != nil {
 		return nil, "", err
