@@ -290,8 +290,8 @@ func or(s, d string) string {
 	return s
 }
 
-// serve runs o.Serve for p; its stop function is never nil.
-// startTPM starts p's swtpm, if it has a TPM, and names its socket in in.
+// startTPM starts p's swtpm, if it has a TPM, and names its socket in in;
+// its stop function is never nil.
 func startTPM(p profile.Profile, o Options, dir string, in *qemu.Inputs) (func(), error) {
 	if !p.TPM() {
 		return func() {}, nil
@@ -304,9 +304,13 @@ func startTPM(p profile.Profile, o Options, dir string, in *qemu.Inputs) (func()
 		return nil, fmt.Errorf("profile %s: starting swtpm: %w", p.ID, err)
 	}
 	in.TPM = sock
+	if stop == nil {
+		stop = func() {}
+	}
 	return stop, nil
 }
 
+// serve runs o.Serve for p; its stop function is never nil.
 func serve(p profile.Profile, o Options) (func(), error) {
 	if o.Serve == nil {
 		return func() {}, nil

@@ -3,7 +3,7 @@
 // serves it on a Unix socket with a go-tpm transport (to seal a secret
 // before a VM boots, or in tests), and StartForQEMU serves it on a control
 // socket only, as QEMU's `-chardev socket,id=C,path=CTRL -tpmdev
-// emulator,id=T,chardev=C -device tpm-tis,tpmdev=T` expects.
+// emulator,id=T,chardev=C -device tpm-crb,tpmdev=T` (or tpm-tis) expects.
 //
 // Command lines (swtpm 0.7.1, Debian bookworm):
 //

@@ -62,7 +62,7 @@ func Start(ctx context.Context, stateDir, socketDir string) (*Process, error) {
 
 // StartForQEMU runs swtpm on stateDir with only a control socket,
 // runDir/swtpm.ctrl, for QEMU (`-chardev socket,id=chrtpm,path=CTRL
-// -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0`):
+// -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-crb,tpmdev=tpm0`):
 // QEMU hands swtpm the data channel over it (CMD_SET_DATAFD), initialises
 // the TPM (CMD_INIT) and the firmware runs TPM2_Startup. swtpm exits when
 // QEMU disconnects (--terminate). stop ends it if it is still running,
