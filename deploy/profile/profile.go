@@ -285,6 +285,11 @@ func (p Profile) Validate() error {
 		if q.TPMState != p.TPMState || q.TPMFresh || len(q.Then) > 0 {
 			bad("boot %d (%s) must use TPM state %q, not start fresh and not chain further", i+2, q.ID, p.TPMState)
 		}
+		// The check boots every step from the first one's inputs.
+		if q.Machine != p.Machine || q.Firmware != p.Firmware || q.VarStore != p.VarStore || q.Boot != p.Boot ||
+			q.UKI != p.UKI || q.Initramfs != p.Initramfs || q.InitramfsFile != p.InitramfsFile || q.ESPPin != p.ESPPin || q.Sealed != p.Sealed {
+			bad("boot %d (%s) must boot what the first boot does (machine, firmware, store, boot path, files)", i+2, q.ID)
+		}
 		if err := q.Validate(); err != nil {
 			errs = append(errs, err)
 		}

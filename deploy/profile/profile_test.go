@@ -76,3 +76,29 @@ func TestFind(t *testing.T) {
 		t.Errorf("Find(nope) = %v, want an error listing the profiles", err)
 	}
 }
+
+func TestValidateThen(t *testing.T) {
+	var rollback Profile
+	for _, p := range All() {
+		if len(p.Then) > 0 {
+			rollback = p
+		}
+	}
+	if rollback.ID == "" {
+		t.Fatal("no profile with a boot sequence")
+	}
+	if err := rollback.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	other := rollback
+	other.Then = append([]Profile(nil), rollback.Then...)
+	other.Then[0].InitramfsFile = StbootInitramfsThreshold2
+	if err := other.Validate(); err == nil {
+		t.Error("a later boot with another initramfs validated")
+	}
+	fresh := rollback
+	fresh.TPMState = ""
+	if err := fresh.Validate(); err == nil {
+		t.Error("a boot sequence without a persistent TPM validated")
+	}
+}

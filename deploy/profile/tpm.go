@@ -44,7 +44,7 @@ func MeasuredBoot() []Profile {
 		return Profile{
 			ID: id, Summary: summary,
 			Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: store, Boot: BootESP, UKI: efi, Display: DisplayNone,
-			TPMState: TPMStateSealed, Sealed: true, PCRs: []int{4, 7, 9, 11},
+			TPMState: TPMStateSealed, Sealed: true, PCRs: []int{4, 7, 9, 11}, TPMEventLog: true,
 			Expect: expect, Refuse: append(refuse, "Kernel panic"), Timeout: 180 * time.Second,
 		}
 	}
