@@ -47,8 +47,6 @@ func layer(path string) int {
 		return 2
 	case strings.HasPrefix(path, "manx/cmd/"):
 		return 3
-	case strings.HasPrefix(path, "manx/tpm/"): // pcrsig, seal, totp, swtpm
-		return 1
 	}
 	return 1
 }

@@ -287,7 +287,7 @@ func explainPCRs(serial string, p profile.Profile, pred *pcr.Prediction) string 
 // authenticator app to check, Heads-style, the code the machine shows
 // after it unsealed the seed.
 func (c Config) TOTPURI(state string) (string, error) {
-	path := filepath.Join(c.BuildDir, "vmstate", "tpm", state) + ".secret"
+	path := c.tpmState(profile.Profile{TPMState: state}, "") + ".secret"
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("no secret is sealed to TPM state %q yet (%s): boot go run mage.go deploy:ukiSbPassTpmUnseal first", state, path)
 	}

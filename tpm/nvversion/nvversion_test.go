@@ -17,6 +17,7 @@ func start(t *testing.T, state string) *swtpm.Process {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { p.Stop() }) // Stop is idempotent: a test that fails early leaves no swtpm
 	return p
 }
 
@@ -45,7 +46,6 @@ func TestRollbackState(t *testing.T) {
 	}
 
 	p = start(t, state) // the next boot: TPM2_Startup(CLEAR) unlocks
-	defer p.Stop()
 	s = Store{TPM: p.TPM()}
 	if v, err := s.Highest(); err != nil || v != 5 {
 		t.Fatalf("after a restart: %d, %v; want 5", v, err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -37,8 +39,10 @@ func TestUnsealLines(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 		for _, l := range got {
-			if strings.Contains(l, string(secret)) {
-				t.Errorf("%s: the secret is printed: %q", tc.name, l)
+			for _, form := range []string{string(secret), hex.EncodeToString(secret), totp.Secret(secret), base64.StdEncoding.EncodeToString(secret)} {
+				if strings.Contains(l, form) {
+					t.Errorf("%s: the secret is printed (%q): %q", tc.name, form, l)
+				}
 			}
 		}
 	}
