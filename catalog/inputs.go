@@ -44,8 +44,9 @@ var GroupInputs = map[Group]Inputs{
 		Compiled: []string{"manx/firmware/varstore"},
 	},
 	GroupUKI: {
-		Files:    []string{"pins.json", "pipeline/uki.go"},
-		Compiled: []string{"manx/uki", "manx/uki/ukitest", "manx/sign/authenticode"},
+		Files: []string{"pins.json", "pipeline/uki.go", "pipeline/ukipcr.go"},
+		Compiled: []string{"manx/uki", "manx/uki/ukitest", "manx/sign/authenticode",
+			"manx/tpm/pcr", "manx/tpm/pcrsig", "manx/tpm/pcrsig/pcrsigtest"},
 		Contains: []Group{GroupKernel, GroupInitramfs},
 	},
 	GroupStboot: {

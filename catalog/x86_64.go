@@ -68,7 +68,8 @@ var (
 	// changes, and the same key signs the new value.
 	UKIPCRUpdated = Artefact{Name: "uki-pcr-updated-signed", Path: "uki/manx.pcr-updated.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDBPCR}
 	// UKIPCROtherKey carries Manx's .pcrpkey but a .pcrsig made with
-	// another key (a fixed test key): a refusal fixture.
+	// another key (manx/tpm/pcrsig/pcrsigtest's public test key): a
+	// refusal fixture.
 	UKIPCROtherKey = Artefact{Name: "uki-pcr-other-key-signed", Path: "uki/manx.pcr-other-key.signed.efi", Group: GroupUKI, Pins: pinsUKI, Keys: keysKernelDBPCR}
 )
 
@@ -90,17 +91,17 @@ var (
 	// OspkgExpired is manx.zip properly signed by the stboot signer with
 	// not_after a day before the build's SOURCE_DATE_EPOCH.
 	OspkgExpired = Artefact{Name: "ospkg-descriptor-expired", Path: "ospkg/manx-expired.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
-	// OspkgOneRoot is manx.zip signed with all one root key holder has:
-	// the root itself, the signer, and the signer's key under a second
-	// certificate the root minted (ospkgtest.OneRootDescriptor): one valid
-	// signature under a threshold of 2.
 	// OspkgVersion1..3 are manx.zip signed by the stboot signer with
 	// pkg_version 1, 2 and 3: the rollback profile boots 2, is refused 1,
 	// then boots 3.
 	OspkgVersion1 = Artefact{Name: "ospkg-descriptor-version-1", Path: "ospkg/manx-version-1.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
 	OspkgVersion2 = Artefact{Name: "ospkg-descriptor-version-2", Path: "ospkg/manx-version-2.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
 	OspkgVersion3 = Artefact{Name: "ospkg-descriptor-version-3", Path: "ospkg/manx-version-3.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgSigner}}
-	OspkgOneRoot  = Artefact{Name: "ospkg-descriptor-one-root", Path: "ospkg/manx-one-root.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyOSPkgSigner}}
+	// OspkgOneRoot is manx.zip signed with all one root key holder has:
+	// the root itself, the signer, and the signer's key under a second
+	// certificate the root minted (ospkgtest.OneRootDescriptor): one valid
+	// signature under a threshold of 2.
+	OspkgOneRoot = Artefact{Name: "ospkg-descriptor-one-root", Path: "ospkg/manx-one-root.json", Group: GroupStboot, Pins: pinsLinux, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyOSPkgSigner}}
 	// OspkgKexecUnsigned is an OS package, properly signed by the stboot
 	// signer, whose kernel is not signed at all; OspkgKexecDB's kernel is
 	// signed by db but not by the kexec key. kexec_file_load refuses both.

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"manx/catalog"
@@ -42,5 +44,38 @@ func TestSNPPolicyParses(t *testing.T) {
 	}
 	if p.WantVMPL() != 0 {
 		t.Errorf("SNPPolicy wants VMPL %d, want 0", p.WantVMPL())
+	}
+}
+
+// TestStepFilesAreInputs: every file of this package that writes a group's
+// artefacts is one of that group's inputs (catalog.GroupInputs), so editing
+// it moves the group's stamp. The others run steps without shaping bytes.
+func TestStepFilesAreInputs(t *testing.T) {
+	notInputs := map[string]string{
+		"pipeline.go": "the build graph",
+		"outputs.go":  "writes bytes it is given",
+		"stamp.go":    "computes the stamps",
+		"keys.go":     "loads keys (their certificates are inputs through Artefact.Keys)",
+		"nix.go":      "the Nix flake's pins",
+		"kernel.go":   "runs manx/kernel's recipe, the kernel group's input",
+		"firmware.go": "runs manx/firmware/edk2's recipe, the firmware group's input",
+	}
+	listed := map[string]bool{}
+	for _, in := range catalog.GroupInputs {
+		for _, f := range in.Files {
+			listed[f] = true
+		}
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || notInputs[f] != "" {
+			continue
+		}
+		if !listed["pipeline/"+f] {
+			t.Errorf("pipeline/%s is no group's input (catalog.GroupInputs): editing it would change bytes without moving a stamp", f)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
 
@@ -14,6 +13,7 @@ import (
 	"manx/tpm/eventlog"
 	"manx/tpm/pcr"
 	"manx/tpm/pcrsig"
+	"manx/tpm/pcrsig/pcrsigtest"
 	"manx/uki"
 )
 
@@ -45,8 +45,9 @@ func (p *Pipeline) pcrUKIs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The other key is a refusal fixture: random, used once, forgotten.
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	// The other key is a refusal fixture: a public test key, so the
+	// fixture is reproducible and its db signature replays from the log.
+	other, err := pcrsigtest.OtherKey()
 	if err != nil {
 		return err
 	}

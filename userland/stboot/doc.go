@@ -42,12 +42,14 @@
 // records the version right before the kexec; a store it cannot read or
 // write is a refusal too.
 //
-// cmd/stboot has no VersionStore yet, so any validly signed, unexpired
-// version boots: the state must live where the booted OS cannot lower it.
+// cmd/stboot keeps the state in a TPM NV index that it write-locks before
+// the kexec (package manx/tpm/nvversion), so the booted OS cannot lower it.
 // A UEFI variable the OS can write is not authenticated, and an
-// authenticated (time-based) variable would need its update key inside
-// this initramfs, which is public. The store will be a TPM NV index once
-// the TPM work lands. MemVersionStore is the in-memory store the tests use.
+// authenticated (time-based) variable would need its update key inside this
+// initramfs, which is public. Without a TPM (no /dev/tpmrm0) there is no
+// state and any validly signed, unexpired version boots; a TPM that is there
+// but cannot be opened is a refusal. MemVersionStore is the in-memory store
+// the tests use.
 //
 // # Host configuration
 //

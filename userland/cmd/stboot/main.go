@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"time"
@@ -29,17 +30,29 @@ import (
 // tpmDevice is the kernel's TPM resource manager.
 const tpmDevice = "/dev/tpmrm0"
 
-// rollbackState is the TPM NV rollback state, or nil without a TPM.
+// rollbackState is the TPM NV rollback state, or nil when the machine has
+// no TPM. A TPM that is there but cannot be opened is not "no TPM": the
+// store it returns then refuses (stboot: FAIL rollback: …), so a broken or
+// busy TPM cannot turn rollback protection off.
 func rollbackState() stboot.VersionStore {
 	t, err := linuxtpm.Open(tpmDevice)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(os.Stdout, "stboot: no TPM (%v): no rollback state, any signed unexpired version boots\n", err)
 		return nil
+	}
+	if err != nil {
+		return brokenStore{fmt.Errorf("TPM %s: %w", tpmDevice, err)}
 	}
 	// Left open: the kexec replaces this process.
 	fmt.Fprintf(os.Stdout, "stboot: rollback state in TPM NV index %#x\n", uint32(nvversion.Index))
 	return nvversion.Store{TPM: t}
 }
+
+// brokenStore is rollback state that cannot be read or written.
+type brokenStore struct{ err error }
+
+func (b brokenStore) Highest() (uint64, error) { return 0, b.err }
+func (b brokenStore) Record(uint64) error      { return b.err }
 
 // version is set at build time with -ldflags "-X main.version=…" (from git).
 var version = "dev"
