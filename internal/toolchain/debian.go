@@ -30,7 +30,7 @@ const Suite = "bookworm"
 // are locked in LockFile (regenerate it with `go run mage.go toolchainLock`
 // after changing this list).
 var Packages = []string{
-	"acpica-tools", "bc", "binutils", "bison", "build-essential", "cpio", "dosfstools", "flex",
+	"acpica-tools", "bc", "binutils", "bison", "build-essential", "cpio", "dosfstools", "erofs-utils", "flex",
 	"gawk", "libelf-dev", "libssl-dev", "mtools", "nasm", "openssl", "python3", "sbsigntool",
 	"uuid-dev", "xz-utils", "zstd",
 }
