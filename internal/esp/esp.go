@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"manx/internal/gpt"
 )
 
 // Defaults for Options. The GUIDs are fixed, arbitrary constants so that every Manx ESP
@@ -25,6 +27,9 @@ type Options struct {
 	Size int64
 	// Superfloppy writes the bare FAT file system without a partition table.
 	Superfloppy bool
+	// HiddenSectors is, with Superfloppy, the first sector of the
+	// partition the file system will sit in (the boot sector records it).
+	HiddenSectors uint32
 	// Label is the FAT volume label (at most 11 upper-case characters).
 	Label string
 	// VolumeID is the FAT volume serial number.
@@ -82,24 +87,26 @@ func Build(files map[string][]byte, t time.Time, o Options) ([]byte, error) {
 	}
 	img := make([]byte, o.Size)
 	if o.Superfloppy {
-		if err := formatFAT32(img, 0, files, t, o.Label, o.VolumeID); err != nil {
+		if err := formatFAT32(img, o.HiddenSectors, files, t, o.Label, o.VolumeID); err != nil {
 			return nil, fmt.Errorf("building ESP: %w", err)
 		}
 		return img, nil
 	}
-	diskGUID, err := parseGUID(o.DiskGUID)
+	diskGUID, err := gpt.ParseGUID(o.DiskGUID)
 	if err != nil {
 		return nil, fmt.Errorf("building ESP: disk %w", err)
 	}
-	partGUID, err := parseGUID(o.PartitionGUID)
+	partGUID, err := gpt.ParseGUID(o.PartitionGUID)
 	if err != nil {
 		return nil, fmt.Errorf("building ESP: partition %w", err)
 	}
-	if err := writeGPT(img, diskGUID, partGUID, partitionName); err != nil {
+	lastUsable := gpt.LastUsableLBA(uint64(o.Size / sectorSize))
+	tab := gpt.Table{DiskGUID: diskGUID, Partitions: []gpt.Partition{
+		{Type: gpt.TypeESP, GUID: partGUID, Name: partitionName, FirstLBA: PartitionStartLBA, LastLBA: lastUsable},
+	}}
+	if err := tab.Write(img); err != nil {
 		return nil, fmt.Errorf("building ESP: %w", err)
 	}
-	sectors := o.Size / sectorSize
-	lastUsable := sectors - 2 - gptEntrySectors
 	vol := img[PartitionOffset : (lastUsable+1)*sectorSize]
 	if err := formatFAT32(vol, PartitionStartLBA, files, t, o.Label, o.VolumeID); err != nil {
 		return nil, fmt.Errorf("building ESP: %w", err)

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"manx/internal/gpt"
 )
 
 var testEpoch = time.Unix(1735689600, 0) // 2025-01-01T00:00:00Z
@@ -128,7 +130,7 @@ func TestMtools(t *testing.T) {
 			vol := p
 			if !sf {
 				vol = filepath.Join(dir, "part.img")
-				last := len(img)/sectorSize - 2 - gptEntrySectors
+				last := gpt.LastUsableLBA(uint64(len(img) / sectorSize))
 				if err := os.WriteFile(vol, img[PartitionOffset:(last+1)*sectorSize], 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -232,34 +234,4 @@ func TestAliasName(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("aliasName mismatch (-want +got):\n%s", diff)
 	}
-}
-
-func TestParseGUID(t *testing.T) {
-	g, err := parseGUID(espTypeGUID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// On-disk bytes of the ESP type GUID (UEFI 2.10 Table 5.7, mixed-endian).
-	want := "28732ac11ff8d211ba4b00a0c93ec93b"
-	if got := hex.EncodeToString(g[:]); got != want {
-		t.Errorf("parseGUID(%s) = %s, want %s", espTypeGUID, got, want)
-	}
-}
-
-func FuzzParseGUID(f *testing.F) {
-	f.Add(espTypeGUID)
-	f.Add("nope")
-	f.Fuzz(func(t *testing.T, s string) {
-		g, err := parseGUID(s)
-		if err != nil {
-			return
-		}
-		// Round trip: format the on-disk bytes back and compare case-insensitively.
-		got := strings.ToUpper(hex.EncodeToString([]byte{g[3], g[2], g[1], g[0]}) + "-" +
-			hex.EncodeToString([]byte{g[5], g[4]}) + "-" + hex.EncodeToString([]byte{g[7], g[6]}) + "-" +
-			hex.EncodeToString(g[8:10]) + "-" + hex.EncodeToString(g[10:]))
-		if got != strings.ToUpper(s) {
-			t.Fatalf("parseGUID(%q) round-trips to %q", s, got)
-		}
-	})
 }

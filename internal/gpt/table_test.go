@@ -137,3 +137,25 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestMixedEndian: the ESP type's on-disk bytes (UEFI 2.10 Table 5.7).
+func TestMixedEndian(t *testing.T) {
+	m := TypeESP.mixed()
+	if got, want := fmt.Sprintf("%x", m[:]), "28732ac11ff8d211ba4b00a0c93ec93b"; got != want {
+		t.Errorf("mixed(ESP) = %s, want %s", got, want)
+	}
+}
+
+func FuzzParseGUID(f *testing.F) {
+	f.Add(TypeESP.String())
+	f.Add("nope")
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := ParseGUID(s)
+		if err != nil {
+			return
+		}
+		if !strings.EqualFold(g.String(), s) {
+			t.Fatalf("ParseGUID(%q) round-trips to %q", s, g)
+		}
+	})
+}
