@@ -42,6 +42,8 @@ var Needs = []Need{
 	{Check: "mcopy", Package: "mtools"},
 	{Check: "fsck.fat", Package: "dosfstools"},
 	{Check: "sfdisk", Package: "fdisk"},
+	{Check: "veritysetup", Package: "cryptsetup-bin"}, // image/verity's oracle; checks the image's verity partitions
+	{Check: "fsck.erofs", Package: "erofs-utils"},     // image/rootfs's oracle (and mkfs.erofs for MANX_TOOLCHAIN=host)
 	{Check: "nix-instantiate", Package: "nix-bin"}, // static checks of flake.nix
 }
 

@@ -23,3 +23,6 @@ func (w tbWriter) Write(p []byte) (int, error) {
 
 // Discard is a logger that drops everything.
 func Discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// LogWriter is an io.Writer into tb's log (a stage log in tests).
+func LogWriter(tb testing.TB) io.Writer { return tbWriter{tb} }
