@@ -44,7 +44,7 @@ var Needs = []Need{
 	{Check: "sfdisk", Package: "fdisk"},
 	{Check: "veritysetup", Package: "cryptsetup-bin"}, // image/verity's oracle; checks the image's verity partitions
 	{Check: "fsck.erofs", Package: "erofs-utils"},     // image/rootfs's oracle (and mkfs.erofs for MANX_TOOLCHAIN=host)
-	{Check: "nix-instantiate", Package: "nix-bin"}, // static checks of flake.nix
+	{Check: "nix-instantiate", Package: "nix-bin"},    // static checks of flake.nix
 }
 
 // Host is what setup needs to know about the machine (a seam for tests).
