@@ -26,10 +26,11 @@ const (
 	GroupUKI       Group = "uki"
 	GroupStboot    Group = "stboot"
 	GroupMeasure   Group = "measure"
+	GroupImage     Group = "image"
 )
 
 // Groups are every group, in build order.
-var Groups = []Group{GroupKernel, GroupInitramfs, GroupFirmware, GroupVarStore, GroupUKI, GroupStboot, GroupMeasure}
+var Groups = []Group{GroupKernel, GroupInitramfs, GroupFirmware, GroupVarStore, GroupUKI, GroupStboot, GroupMeasure, GroupImage}
 
 // ParseGroup returns the group named s.
 func ParseGroup(s string) (Group, error) {

@@ -56,6 +56,11 @@ var GroupInputs = map[Group]Inputs{
 		Recipe:   []string{"manx/deploy/osserver"},
 		Contains: []Group{GroupKernel, GroupInitramfs},
 	},
+	GroupImage: {
+		Files:    []string{"pins.json", "pipeline/image.go", "pipeline/uki.go"},
+		Compiled: []string{"manx/image/rootfs", "manx/image/verity", "manx/image/disk", "manx/uki", "manx/sign/authenticode", "manx/internal/esp"},
+		Contains: []Group{GroupKernel, GroupInitramfs},
+	},
 	GroupMeasure: {
 		Files:    []string{"pipeline/measure.go", "deploy/profile/snp.go", "deploy/vm/snp.go"},
 		Compiled: []string{"manx/firmware/snp"},

@@ -119,6 +119,18 @@ var (
 	StbootUKISigned           = Artefact{Name: "uki-stboot-signed", Path: "uki/stboot.signed.efi", Group: GroupStboot, Pins: pinsUKI, Keys: []Key{KeyKexec, KeyOSPkgRoot, KeyDB}, Published: true}
 )
 
+// The image-based OS: the userland as a read-only erofs root, its
+// dm-verity hash device, the db-signed UKI whose command line carries the
+// root hash, the db-signed systemd-boot and the GPT disk that holds them
+// (ESP, A/B root and verity partitions).
+var (
+	ImageRoot       = Artefact{Name: "image-root", Path: "image/root.erofs", Group: GroupImage}
+	ImageRootVerity = Artefact{Name: "image-root-verity", Path: "image/root.verity", Group: GroupImage}
+	ImageUKI        = Artefact{Name: "image-uki-signed", Path: "image/manx.signed.efi", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB}
+	ImageBoot       = Artefact{Name: "image-systemd-boot-signed", Path: "image/systemd-bootx64.signed.efi", Group: GroupImage, Pins: []string{"systemd-boot-efi"}, Keys: []Key{KeyDB}}
+	ImageDisk       = Artefact{Name: "image-disk", Path: "image/manx.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB, Published: true}
+)
+
 // SNPMeasurements is the SEV-SNP launch measurement table (vCPUs x types).
 var SNPMeasurements = Artefact{Name: "snp-measurements", Path: "measure/snp.json", Group: GroupMeasure, Pins: pinsSNP, Keys: keysKernel, Published: true}
 
@@ -160,6 +172,7 @@ func All() []Artefact {
 		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,
+		ImageRoot, ImageRootVerity, ImageUKI, ImageBoot, ImageDisk,
 	)
 }
 

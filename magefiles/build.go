@@ -32,6 +32,9 @@ func (Build) Uki(ctx context.Context) error { return build(ctx, catalog.GroupUKI
 // Stboot builds the signed OS package, the stboot initramfs variants and the stboot UKI (signed with db).
 func (Build) Stboot(ctx context.Context) error { return build(ctx, catalog.GroupStboot) }
 
+// Image builds the image-based OS: build/image/manx.raw (GPT: ESP with signed systemd-boot and UKI, dm-verity erofs root A, empty slot B).
+func (Build) Image(ctx context.Context) error { return build(ctx, catalog.GroupImage) }
+
 // Measure precomputes SEV-SNP launch measurements (build/measure/snp.json) for the built AmdSev firmware, kernel and initramfs.
 func Measure(ctx context.Context) error { return build(ctx, catalog.GroupMeasure) }
 

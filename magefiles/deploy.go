@@ -73,6 +73,9 @@ func (Deploy) StbootThreshold2(ctx context.Context) error {
 	return deploy(ctx, "fw,kernel,initramfs,stboot,threshold-2")
 }
 
+// ImageSbPass boots build/image/manx.raw under Secure Boot: systemd-boot, the signed UKI, the dm-verity root, the boot marked good.
+func (Deploy) ImageSbPass(ctx context.Context) error { return deploy(ctx, "image,sb-pass") }
+
 // UkiSbPassPvvars boots the signed UKI with Secure Boot on, the store in QEMU's uefi-vars device.
 func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,pvvars") }
 

@@ -81,6 +81,7 @@ func New(env *buildenv.Env, log *slog.Logger) (*Pipeline, error) {
 		catalog.GroupUKI:       p.ukis,
 		catalog.GroupStboot:    p.stboot,
 		catalog.GroupMeasure:   p.measure,
+		catalog.GroupImage:     p.image,
 	}
 	return p, nil
 }

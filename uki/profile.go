@@ -17,6 +17,8 @@ const (
 	StubPin = "systemd-boot-efi"
 	// StubPath is systemd-stub inside that package.
 	StubPath = "usr/lib/systemd/boot/efi/linuxx64.efi.stub"
+	// BootPath is systemd-boot inside that package.
+	BootPath = "usr/lib/systemd/boot/efi/systemd-bootx64.efi"
 
 	// Cmdline is the main UKI's signed command line: serial last (the
 	// userland's console). It carries no lockdown=: the kernel forces
@@ -37,12 +39,20 @@ func OSRelease(version string) string {
 
 // StubFromDeb extracts systemd-stub (StubPath) from the systemd-boot-efi
 // package read from r.
-func StubFromDeb(r io.Reader) ([]byte, error) {
-	files, err := deb.Extract(r, StubPath)
+func StubFromDeb(r io.Reader) ([]byte, error) { return FromDeb(r, StubPath) }
+
+// FromDeb extracts the file at path (StubPath, BootPath) from the
+// systemd-boot-efi package read from r.
+func FromDeb(r io.Reader, path string) ([]byte, error) {
+	files, err := deb.Extract(r, path)
 	if err != nil {
-		return nil, fmt.Errorf("extracting systemd-stub: %w", err)
+		return nil, fmt.Errorf("extracting %s: %w", path, err)
 	}
-	return files[StubPath], nil
+	b, ok := files[path]
+	if !ok {
+		return nil, fmt.Errorf("extracting %s: not in the package", path)
+	}
+	return b, nil
 }
 
 // Profile is one Manx UKI: the stub, the Manx version and kernel release it
@@ -56,17 +66,30 @@ type Profile struct {
 	// PCRPKey and PCRSig are the signed PCR policy (.pcrpkey, .pcrsig);
 	// nil for a UKI without one.
 	PCRPKey, PCRSig []byte
+	// ImageVersion is the image-based OS's version (.osrel IMAGE_VERSION,
+	// which systemd-boot orders entries by); "" for none.
+	ImageVersion string
 }
 
 // Assemble builds the unsigned UKI of linux and initrd under p.
 func (p Profile) Assemble(linux, initrd []byte) ([]byte, error) {
 	b, err := Assemble(Spec{
 		Stub: p.Stub, Linux: linux, Initrd: initrd, Cmdline: p.Cmdline,
-		OSRelease: OSRelease(p.Version), Uname: p.Uname, Time: p.Time,
+		OSRelease: p.osRelease(), Uname: p.Uname, Time: p.Time,
 		PCRPKey: p.PCRPKey, PCRSig: p.PCRSig,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("assembling the UKI: %w", err)
 	}
 	return b, nil
+}
+
+// osRelease is the .osrel of p: OSRelease, and IMAGE_ID and IMAGE_VERSION
+// for an image.
+func (p Profile) osRelease() string {
+	s := OSRelease(p.Version)
+	if p.ImageVersion != "" {
+		s += "IMAGE_ID=manx\nIMAGE_VERSION=" + p.ImageVersion + "\n"
+	}
+	return s
 }

@@ -131,5 +131,5 @@ func All() []Profile {
 			Machine: MachineQ35, Firmware: FirmwareDebian, VarStore: "custom", Boot: BootESP, UKI: UKIUnsigned, Display: DisplayNone,
 			Expect: []string{MarkerAccessDenied}, Refuse: []string{"Linux version", MarkerUserland}, Watch: refusalWatch, Timeout: 180 * time.Second,
 		},
-	}, append(append(append(append(Stboot(), Chain()...), Microsoft()...), MeasuredBoot()...), SNPProfile())...)
+	}, append(append(append(append(append(Stboot(), Chain()...), Microsoft()...), MeasuredBoot()...), Image()...), SNPProfile())...)
 }

@@ -35,6 +35,7 @@ const (
 const (
 	BootKernel = "kernel" // QEMU -kernel/-initrd/-append (direct boot)
 	BootESP    = "esp"    // \EFI\BOOT\BOOTX64.EFI from a FAT ESP on virtio-blk
+	BootDisk   = "disk"   // a whole disk image artefact (Profile.Disk), a writable copy on virtio-blk
 )
 
 // Displays.
@@ -62,6 +63,9 @@ type Profile struct {
 	Timeout   time.Duration // from QEMU start to the last marker
 	SNP       *SNP          // an SEV-SNP guest (needs an SNP host)
 
+	// Disk is the disk image of disk boot, an artefact name (catalog),
+	// e.g. "image-disk"; each VM boots a private, writable copy.
+	Disk string
 	// InitramfsFile is the initramfs for direct boot, an artefact name
 	// (catalog); "" means the Go userland's.
 	InitramfsFile string
@@ -208,8 +212,8 @@ func (p Profile) Validate() error {
 		if p.VarStore != "" {
 			bad("a var store needs OVMF")
 		}
-		if p.Boot == BootESP {
-			bad("ESP boot needs OVMF")
+		if p.Boot == BootESP || p.Boot == BootDisk {
+			bad("ESP and disk boot need OVMF")
 		}
 	case FirmwareAmdSev:
 		if p.SNP == nil || p.Boot != BootKernel || p.VarStore != "" {
@@ -239,13 +243,20 @@ func (p Profile) Validate() error {
 		if p.ESPPin != nil && (p.ESPPin.Pin == "" || p.ESPPin.Path == "") {
 			bad("a pinned EFI binary needs a pin name and a path inside its package")
 		}
+	case BootDisk:
+		if p.Disk == "" || p.UKI != "" || p.ESPPin != nil || p.Initramfs {
+			bad("disk boot takes a disk image artefact and no UKI, pinned EFI binary or initramfs")
+		}
 	default:
 		bad("unknown boot path %q", p.Boot)
+	}
+	if p.Disk != "" && p.Boot != BootDisk {
+		bad("a disk image is for disk boot")
 	}
 	if p.InitramfsFile != "" && (p.Boot != BootKernel || !p.Initramfs) {
 		bad("an initramfs file is for direct boot with an initramfs")
 	}
-	for _, a := range []string{p.UKI, p.InitramfsFile} {
+	for _, a := range []string{p.UKI, p.InitramfsFile, p.Disk} {
 		if _, err := catalog.Find(a); a != "" && err != nil {
 			bad("%v", err)
 		}
@@ -287,7 +298,7 @@ func (p Profile) Validate() error {
 		}
 		// The check boots every step from the first one's inputs.
 		if q.Machine != p.Machine || q.Firmware != p.Firmware || q.VarStore != p.VarStore || q.Boot != p.Boot ||
-			q.UKI != p.UKI || q.Initramfs != p.Initramfs || q.InitramfsFile != p.InitramfsFile || q.ESPPin != p.ESPPin || q.Sealed != p.Sealed {
+			q.UKI != p.UKI || q.Disk != p.Disk || q.Initramfs != p.Initramfs || q.InitramfsFile != p.InitramfsFile || q.ESPPin != p.ESPPin || q.Sealed != p.Sealed {
 			bad("boot %d (%s) must boot what the first boot does (machine, firmware, store, boot path, files)", i+2, q.ID)
 		}
 		if err := q.Validate(); err != nil {

@@ -44,7 +44,7 @@ func TestValidateRejects(t *testing.T) {
 	}{
 		{"no marker", func(p *Profile) { p.Expect = nil }, "no expected serial marker"},
 		{"screen without display", func(p *Profile) { p.Screen = true }, "needs a display"},
-		{"esp without ovmf", func(p *Profile) { p.Boot = BootESP; p.UKI = "u.efi" }, "ESP boot needs OVMF"},
+		{"esp without ovmf", func(p *Profile) { p.Boot = BootESP; p.UKI = "u.efi" }, "ESP and disk boot need OVMF"},
 		{"ovmf without store", func(p *Profile) { p.Firmware = FirmwarePflash }, "needs a var store"},
 		{"ovmf on microvm", func(p *Profile) { p.Firmware = FirmwarePflash; p.VarStore = "blank"; p.Machine = MachineMicrovm }, "run on q35"},
 		{"no timeout", func(p *Profile) { p.Timeout = 0 }, "no timeout"},

@@ -17,6 +17,7 @@ type Inputs struct {
 	Kernel    string // bzImage (direct boot)
 	Initramfs string
 	ESP       string // raw disk image with the ESP (ESP boot)
+	Disk      string // this VM's writable copy of a whole disk image (disk boot)
 	Code      string // OVMF code: pflash unit 0 (pflash, debian) or -bios image (pvvars)
 	Vars      string // this VM's own copy of the var store: raw image or uefi-vars JSON
 	// TPM is the control socket of the VM's swtpm (profiles with a TPM).
@@ -133,6 +134,9 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	case profile.BootESP:
 		a = append(a, "-drive", "if=none,id=esp,format=raw,readonly=on,file="+need(in.ESP, "ESP image"),
 			"-device", "virtio-blk-pci,drive=esp,bootindex=0")
+	case profile.BootDisk:
+		a = append(a, "-drive", "if=none,id=disk,format=raw,file="+need(in.Disk, "disk image"),
+			"-device", "virtio-blk-pci,drive=disk,bootindex=0")
 	}
 	if p.Sealed {
 		a = append(a, "-drive", "if=none,id=sealed,format=raw,readonly=on,file="+need(in.SealedDisk, "sealed-secret disk"),

@@ -58,7 +58,7 @@ func Groups(p profile.Profile) []catalog.Group {
 	if p.VarStore != "" {
 		gs = append(gs, catalog.GroupVarStore)
 	}
-	for _, a := range []string{p.UKI, p.InitramfsFile} {
+	for _, a := range []string{p.UKI, p.InitramfsFile, p.Disk} {
 		if art, err := catalog.Find(a); err == nil && a != "" {
 			gs = append(gs, art.Group)
 		}
@@ -91,6 +91,13 @@ func Inputs(c Config, p profile.Profile) (qemu.Inputs, error) {
 		}
 		in.ESP = art.In(c.BuildDir) // Prepare turns it into a disk
 	}
+	if p.Boot == profile.BootDisk {
+		art, err := catalog.Find(p.Disk)
+		if err != nil {
+			return in, fmt.Errorf("profile %s: %w", p.ID, err)
+		}
+		in.Disk = art.In(c.BuildDir) // Prepare gives the VM its own copy
+	}
 	vars := func(form string) (string, error) {
 		art, err := catalog.VarStore(p.VarStore, form)
 		if err != nil {
@@ -116,7 +123,7 @@ func Inputs(c Config, p profile.Profile) (qemu.Inputs, error) {
 	if err != nil {
 		return in, err
 	}
-	for _, f := range []string{in.Kernel, in.Initramfs, in.ESP, in.Code, in.Vars} {
+	for _, f := range []string{in.Kernel, in.Initramfs, in.ESP, in.Disk, in.Code, in.Vars} {
 		if _, err := os.Stat(f); f != "" && err != nil {
 			return in, fmt.Errorf("profile %s boots %s, which is not built (go run mage.go deploy:check %q builds it): %w", p.ID, f, p.ID, err)
 		}
@@ -147,7 +154,7 @@ func Options(ctx context.Context, c Config) run.Options {
 }
 
 // prepare gives each VM its own copy of its var store (firmware and QEMU
-// write to it) and turns the EFI binary (a UKI, or a pinned one) into an
+// write to it) and of its disk image (disk boot), and turns the EFI binary (a UKI, or a pinned one) into an
 // ESP disk image.
 func (c Config) prepare(dir string, in *qemu.Inputs) error {
 	if in.Vars != "" {
@@ -156,6 +163,14 @@ func (c Config) prepare(dir string, in *qemu.Inputs) error {
 			return err
 		}
 		in.Vars = dst
+	}
+	if in.Disk != "" {
+		// The guest writes it: systemd-boot's counters, init's blessing.
+		dst := filepath.Join(dir, filepath.Base(in.Disk))
+		if err := stage.CopyFileAtomic(in.Disk, dst, 0o644); err != nil {
+			return err
+		}
+		in.Disk = dst
 	}
 	if in.ESP != "" {
 		efi, err := os.ReadFile(in.ESP)

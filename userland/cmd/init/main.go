@@ -91,6 +91,7 @@ func run(con console) {
 	}
 	readyTPM(con, t, params)
 	con.line(markerReady)
+	blessBoot(con, sysBlesser)
 
 	drawn := showCat(con)
 	r := newReaper(con)

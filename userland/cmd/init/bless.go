@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode/utf16"
+
+	"golang.org/x/sys/unix"
+
+	"manx/image/bootcount"
+	"manx/internal/gpt"
+)
+
+// markerBlessed is printed when init marks a counted boot good.
+const markerBlessed = "boot marked good"
+
+// The systemd-boot variables init reads (vendor GUID of the Boot Loader
+// Interface): the ESP's partition UUID and, for an entry with a boot
+// counter, the path systemd-boot renamed it to before booting it.
+const (
+	loaderGUID              = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+	varLoaderDevicePartUUID = "LoaderDevicePartUUID-" + loaderGUID
+	varLoaderBootCountPath  = "LoaderBootCountPath-" + loaderGUID
+	efivarsDir              = "/sys/firmware/efi/efivars"
+	espMount                = "/run/manx/esp"
+	verityRootDevicePrefix  = "/dev/dm-"
+)
+
+// blesser is what blessBoot needs from the system (a seam for tests).
+type blesser struct {
+	efivars   string                                  // efivarfs mount point
+	mountInfo string                                  // /proc/self/mountinfo
+	findESP   func(partUUID gpt.GUID) (string, error) // the ESP's device node
+	mount     func(dev, dir string) (func() error, error)
+	espDir    string // where the ESP is mounted
+}
+
+var sysBlesser = blesser{efivars: efivarsDir, mountInfo: "/proc/self/mountinfo", findESP: findPartition, mount: mountESP, espDir: espMount}
+
+// blessBoot marks the running boot good the systemd way: when systemd-boot
+// booted an entry with a boot counter (LoaderBootCountPath is set), and
+// init's health checks hold (userland ready, and / is the read-only
+// dm-verity root), it renames the entry on the ESP to its name without the
+// counter, so systemd-boot stops counting it. Otherwise it says why not;
+// the counter then runs down and systemd-boot falls back to another entry.
+func blessBoot(con console, b blesser) {
+	counted, err := readEFIString(filepath.Join(b.efivars, varLoaderBootCountPath))
+	if errors.Is(err, fs.ErrNotExist) {
+		return // not a counted boot (no systemd-boot, or a blessed entry)
+	}
+	if err != nil {
+		con.printf("boot not blessed: %v", err)
+		return
+	}
+	if err := b.healthy(); err != nil {
+		con.printf("boot not blessed: %v", err)
+		return
+	}
+	to, err := b.bless(counted)
+	if err != nil {
+		con.printf("boot not blessed: %v", err)
+		return
+	}
+	con.printf("%s: %s", markerBlessed, to)
+}
+
+// healthy checks that / is mounted read-only from a device-mapper device
+// (the verity root the UKI's command line opened).
+func (b blesser) healthy() error {
+	f, err := os.Open(b.mountInfo)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// id parent major:minor root mountpoint options ... - fstype source superoptions
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 6 || fields[4] != "/" {
+			continue
+		}
+		sep := -1
+		for i, f := range fields {
+			if f == "-" {
+				sep = i
+			}
+		}
+		if sep < 0 || sep+2 >= len(fields) {
+			continue
+		}
+		src, opts := fields[sep+2], fields[5]
+		if !strings.HasPrefix(src, verityRootDevicePrefix) {
+			return fmt.Errorf("/ is %s, not the dm-verity root", src)
+		}
+		if !hasOption(opts, "ro") {
+			return fmt.Errorf("/ (%s) is mounted %s, not read-only", src, opts)
+		}
+		return nil
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return errors.New("/ is not in " + b.mountInfo)
+}
+
+func hasOption(opts, o string) bool {
+	for _, x := range strings.Split(opts, ",") {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+// bless renames the counted entry (an ESP path with backslashes) to its
+// blessed name and returns the new path.
+func (b blesser) bless(counted string) (string, error) {
+	uuidStr, err := readEFIString(filepath.Join(b.efivars, varLoaderDevicePartUUID))
+	if err != nil {
+		return "", fmt.Errorf("the ESP's partition UUID: %w", err)
+	}
+	id, err := gpt.ParseGUID(uuidStr)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", varLoaderDevicePartUUID, err)
+	}
+	rel := strings.TrimLeft(strings.ReplaceAll(counted, `\`, "/"), "/")
+	if rel == "" || strings.Contains(rel, "..") {
+		return "", fmt.Errorf("LoaderBootCountPath %q", counted)
+	}
+	name, err := bootcount.Parse(path.Base(rel))
+	if err != nil {
+		return "", err
+	}
+	if !name.Counting {
+		return "", fmt.Errorf("LoaderBootCountPath %q has no counter", counted)
+	}
+	dev, err := b.findESP(id)
+	if err != nil {
+		return "", err
+	}
+	unmount, err := b.mount(dev, b.espDir)
+	if err != nil {
+		return "", err
+	}
+	blessed := path.Join(path.Dir(rel), name.Blessed().String())
+	renameErr := os.Rename(filepath.Join(b.espDir, rel), filepath.Join(b.espDir, blessed))
+	if err := unmount(); err != nil && renameErr == nil {
+		renameErr = err
+	}
+	if renameErr != nil {
+		return "", fmt.Errorf("renaming %s: %w", counted, renameErr)
+	}
+	return `\` + strings.ReplaceAll(blessed, "/", `\`), nil
+}
+
+// readEFIString reads an efivarfs variable holding a NUL-terminated
+// UTF-16LE string (after the 4 attribute bytes).
+func readEFIString(p string) (string, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", err
+	}
+	if len(b) < 4 || (len(b)-4)%2 != 0 {
+		return "", fmt.Errorf("%s: %d bytes, not a UTF-16 string", p, len(b))
+	}
+	u := make([]uint16, 0, (len(b)-4)/2)
+	for i := 4; i+1 < len(b); i += 2 {
+		c := uint16(b[i]) | uint16(b[i+1])<<8
+		if c == 0 {
+			break
+		}
+		u = append(u, c)
+	}
+	return string(utf16.Decode(u)), nil
+}
+
+// findPartition returns /dev/<name> of the partition whose GPT unique GUID
+// is id, reading the GPT of every disk that has partitions.
+func findPartition(id gpt.GUID) (string, error) {
+	ents, err := os.ReadDir("/sys/class/block")
+	if err != nil {
+		return "", err
+	}
+	for _, e := range ents {
+		num, err := os.ReadFile(filepath.Join("/sys/class/block", e.Name(), "partition"))
+		if err != nil {
+			continue // a whole disk
+		}
+		real, err := filepath.EvalSymlinks(filepath.Join("/sys/class/block", e.Name()))
+		if err != nil {
+			continue
+		}
+		diskDev := "/dev/" + filepath.Base(filepath.Dir(real))
+		f, err := os.Open(diskDev)
+		if err != nil {
+			continue
+		}
+		t, err := gpt.Read(f)
+		f.Close()
+		if err != nil {
+			continue
+		}
+		if p, ok := t.Find(id); ok && fmt.Sprint(p.Number) == strings.TrimSpace(string(num)) {
+			return "/dev/" + e.Name(), nil
+		}
+	}
+	return "", fmt.Errorf("no partition with UUID %s (the ESP)", id)
+}
+
+// mountESP mounts the FAT ESP read-write at dir.
+func mountESP(dev, dir string) (func() error, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := unix.Mount(dev, dir, "vfat", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "umask=0077"); err != nil {
+		return nil, fmt.Errorf("mounting the ESP %s: %w", dev, err)
+	}
+	return func() error { return unix.Unmount(dir, 0) }, nil
+}
