@@ -49,6 +49,9 @@ func (Repro) Uki(ctx context.Context) error {
 	return repro(ctx, catalog.GroupVarStore, catalog.GroupUKI)
 }
 
+// Image checks the disk image (erofs root, verity tree, signed UKI and systemd-boot, GPT) rebuilds identically from another path.
+func (Repro) Image(ctx context.Context) error { return repro(ctx, catalog.GroupImage) }
+
 // All rebuilds every artefact from a copy of the repository and compares them all.
 func (Repro) All(ctx context.Context) error { return repro(ctx, catalog.Groups...) }
 
