@@ -129,6 +129,9 @@ var (
 	ImageUKI        = Artefact{Name: "image-uki-signed", Path: "image/manx.signed.efi", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB}
 	ImageBoot       = Artefact{Name: "image-systemd-boot-signed", Path: "image/systemd-bootx64.signed.efi", Group: GroupImage, Pins: []string{"systemd-boot-efi"}, Keys: []Key{KeyDB}}
 	ImageDisk       = Artefact{Name: "image-disk", Path: "image/manx.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB, Published: true}
+	// ImageDiskTampered is the disk with one byte of root A flipped (in
+	// the erofs superblock) after the build: dm-verity refuses the block.
+	ImageDiskTampered = Artefact{Name: "image-disk-tampered", Path: "image/manx.tampered.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB}
 )
 
 // SNPMeasurements is the SEV-SNP launch measurement table (vCPUs x types).
@@ -172,7 +175,7 @@ func All() []Artefact {
 		OspkgKexecUnsigned, OspkgKexecUnsignedDescriptor, OspkgKexecDB, OspkgKexecDBDescriptor,
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,
-		ImageRoot, ImageRootVerity, ImageUKI, ImageBoot, ImageDisk,
+		ImageRoot, ImageRootVerity, ImageUKI, ImageBoot, ImageDisk, ImageDiskTampered,
 	)
 }
 

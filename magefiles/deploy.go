@@ -76,6 +76,9 @@ func (Deploy) StbootThreshold2(ctx context.Context) error {
 // ImageSbPass boots build/image/manx.raw under Secure Boot: systemd-boot, the signed UKI, the dm-verity root, the boot marked good.
 func (Deploy) ImageSbPass(ctx context.Context) error { return deploy(ctx, "image,sb-pass") }
 
+// ImageVerityTamper boots the disk with one byte of root A flipped: dm-verity refuses it on every try, boot counting runs out, nothing is blessed.
+func (Deploy) ImageVerityTamper(ctx context.Context) error { return deploy(ctx, "image,verity-tamper") }
+
 // UkiSbPassPvvars boots the signed UKI with Secure Boot on, the store in QEMU's uefi-vars device.
 func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,pvvars") }
 

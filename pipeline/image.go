@@ -36,6 +36,9 @@ const (
 	// ImageLoaderConf is systemd-boot's configuration: no menu, no
 	// command-line editor (a signed UKI's command line is fixed anyway).
 	ImageLoaderConf = "timeout 0\neditor no\n"
+	// ImageTamperOffset is the byte of root A the tampered disk flips:
+	// the erofs superblock's magic, in data block 0.
+	ImageTamperOffset = 1024
 )
 
 // ImageEntry is the ESP path of the UKI of an image version with tries
@@ -151,7 +154,7 @@ func (p *Pipeline) image(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	img, _, err := disk.Build(disk.Spec{
+	img, tab, err := disk.Build(disk.Spec{
 		ESP: espVol, A: &disk.Slot{Root: root, Hash: tree.Device, RootHash: tree.RootHash},
 		SlotSize: max(imageSlotMin, roundMiB(2*int64(len(root)))), VeritySize: imageVeritySize,
 		RootType: gpt.TypeRootX86_64, VerityType: gpt.TypeRootX86_64Verity,
@@ -159,10 +162,12 @@ func (p *Pipeline) image(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	tampered := bytes.Clone(img)
+	tampered[int64(tab.Partitions[1].FirstLBA)*gpt.SectorSize+ImageTamperOffset] ^= 0x01
 	if err := p.write(
 		output{catalog.ImageRoot, root}, output{catalog.ImageRootVerity, tree.Device},
 		output{catalog.ImageUKI, signedUKI}, output{catalog.ImageBoot, signedBoot},
-		output{catalog.ImageDisk, img},
+		output{catalog.ImageDisk, img}, output{catalog.ImageDiskTampered, tampered},
 	); err != nil {
 		return err
 	}

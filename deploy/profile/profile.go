@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -66,6 +67,13 @@ type Profile struct {
 	// Disk is the disk image of disk boot, an artefact name (catalog),
 	// e.g. "image-disk"; each VM boots a private, writable copy.
 	Disk string
+	// Reboots lets the guest reboot (QEMU without -no-reboot): a boot
+	// sequence within one VM, as boot counting needs.
+	Reboots bool
+	// EntriesAfter, with disk boot, is a regular expression the check
+	// requires of the names in \EFI\Linux on the disk's ESP after the VM
+	// has ended (sorted, one per line): boot counting's outcome.
+	EntriesAfter string
 	// InitramfsFile is the initramfs for direct boot, an artefact name
 	// (catalog); "" means the Go userland's.
 	InitramfsFile string
@@ -252,6 +260,14 @@ func (p Profile) Validate() error {
 	}
 	if p.Disk != "" && p.Boot != BootDisk {
 		bad("a disk image is for disk boot")
+	}
+	if p.EntriesAfter != "" {
+		if p.Boot != BootDisk {
+			bad("boot entries are checked on a disk image")
+		}
+		if _, err := regexp.Compile(p.EntriesAfter); err != nil {
+			bad("EntriesAfter: %v", err)
+		}
 	}
 	if p.InitramfsFile != "" && (p.Boot != BootKernel || !p.Initramfs) {
 		bad("an initramfs file is for direct boot with an initramfs")

@@ -71,7 +71,10 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 		}
 		return path
 	}
-	a := []string{"-nodefaults", "-no-user-config", "-no-reboot"}
+	a := []string{"-nodefaults", "-no-user-config"}
+	if !p.Reboots {
+		a = append(a, "-no-reboot")
+	}
 	machine := p.Machine
 	if p.Machine == profile.MachineMicrovm {
 		// Without a PIT the kernel cannot calibrate its clocks under TCG and

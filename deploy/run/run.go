@@ -39,6 +39,10 @@ type Options struct {
 	// QEMU is the emulator binary; "" means qemu.Binary. Tests give a
 	// stand-in script that writes to the serial file named by -serial.
 	QEMU string
+	// After inspects what the VM left in its per-VM state (in, as Prepare
+	// set it up) once QEMU has ended and the markers passed; an error fails
+	// the check. nil: nothing to inspect.
+	After func(p profile.Profile, in qemu.Inputs) error
 }
 
 // Result is what a passing check measured.
@@ -190,6 +194,14 @@ func Check(ctx context.Context, p profile.Profile, in qemu.Inputs, o Options) (r
 	end := time.NewTimer(watch)
 	defer end.Stop()
 	o.Log.Debug("Watching for refused output", "profile", p.ID, "watch", p.Watch)
+	defer func() {
+		if err == nil && o.After != nil {
+			vm.stop()
+			if err = o.After(p, in); err != nil {
+				err = fmt.Errorf("after the boot: %w", err)
+			}
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():

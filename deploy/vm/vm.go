@@ -143,6 +143,7 @@ func Options(ctx context.Context, c Config) run.Options {
 		Screen:  ScreenHasMascot,
 		Log:     c.Log,
 		Prepare: c.prepare,
+		After:   c.after,
 		TPM:     c.startTPM,
 		Serve: func(p profile.Profile) (func(), error) {
 			if p.Serve == "" {
