@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"manx/image/bootcount"
+	"manx/image/disk"
 	"manx/internal/gpt"
 )
 
@@ -29,7 +30,9 @@ const (
 	varLoaderBootCountPath  = "LoaderBootCountPath-" + loaderGUID
 	efivarsDir              = "/sys/firmware/efi/efivars"
 	espMount                = "/run/manx/esp"
-	verityRootDevicePrefix  = "/dev/dm-"
+	// verityRootName is the device-mapper name the UKI's dm-mod.create=
+	// gives the verity root.
+	verityRootName = disk.DMName
 )
 
 // blesser is what blessBoot needs from the system (a seam for tests).
@@ -39,9 +42,10 @@ type blesser struct {
 	findESP   func(partUUID gpt.GUID) (string, error) // the ESP's device node
 	mount     func(dev, dir string) (func() error, error)
 	espDir    string // where the ESP is mounted
+	sysBlock  string // /sys/dev/block: a device-mapper device's dm/name
 }
 
-var sysBlesser = blesser{efivars: efivarsDir, mountInfo: "/proc/self/mountinfo", findESP: findPartition, mount: mountESP, espDir: espMount}
+var sysBlesser = blesser{efivars: efivarsDir, mountInfo: "/proc/self/mountinfo", findESP: findPartition, mount: mountESP, espDir: espMount, sysBlock: "/sys/dev/block"}
 
 // blessBoot marks the running boot good the systemd way: when systemd-boot
 // booted an entry with a boot counter (LoaderBootCountPath is set), and
@@ -70,8 +74,8 @@ func blessBoot(con console, b blesser) {
 	con.printf("%s: %s", markerBlessed, to)
 }
 
-// healthy checks that / is mounted read-only from a device-mapper device
-// (the verity root the UKI's command line opened).
+// healthy checks that / is mounted read-only from the device-mapper
+// device the UKI's command line opened (named verityRootName).
 func (b blesser) healthy() error {
 	f, err := os.Open(b.mountInfo)
 	if err != nil {
@@ -94,12 +98,13 @@ func (b blesser) healthy() error {
 		if sep < 0 || sep+2 >= len(fields) {
 			continue
 		}
-		src, opts := fields[sep+2], fields[5]
-		if !strings.HasPrefix(src, verityRootDevicePrefix) {
-			return fmt.Errorf("/ is %s, not the dm-verity root", src)
+		dev, opts := fields[2], fields[5]
+		name, err := os.ReadFile(filepath.Join(b.sysBlock, dev, "dm", "name"))
+		if err != nil || strings.TrimSpace(string(name)) != verityRootName {
+			return fmt.Errorf("/ is device %s (%s), not the dm-verity root %s", dev, fields[sep+2], verityRootName)
 		}
 		if !hasOption(opts, "ro") {
-			return fmt.Errorf("/ (%s) is mounted %s, not read-only", src, opts)
+			return fmt.Errorf("/ (%s) is mounted %s, not read-only", verityRootName, opts)
 		}
 		return nil
 	}

@@ -40,12 +40,19 @@ func testBlesser(t *testing.T, root string, vars map[string]string) (blesser, st
 	if err := os.WriteFile(filepath.Join(esp, "EFI/Linux/manx_1+2-1.efi"), []byte("uki"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dm := filepath.Join(dir, "sys/dev/block/253:0/dm")
+	if err := os.MkdirAll(dm, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dm, "name"), []byte("manx-root\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	mi := filepath.Join(dir, "mountinfo")
 	if err := os.WriteFile(mi, []byte("22 1 8:1 / /proc rw - proc proc rw\n"+root+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return blesser{
-		efivars: efivars, mountInfo: mi, espDir: esp,
+		efivars: efivars, mountInfo: mi, espDir: esp, sysBlock: filepath.Join(dir, "sys/dev/block"),
 		findESP: func(id gpt.GUID) (string, error) {
 			if id.String() != espUUID {
 				t.Errorf("findESP(%s), want %s", id, espUUID)
@@ -57,7 +64,7 @@ func testBlesser(t *testing.T, root string, vars map[string]string) (blesser, st
 }
 
 func TestBlessBoot(t *testing.T) {
-	const verityRoot = "21 1 254:0 / / ro,relatime - erofs /dev/dm-0 ro"
+	const verityRoot = "21 1 253:0 / / ro,relatime - erofs /dev/root ro"
 	counted := map[string]string{varLoaderBootCountPath: `\EFI\Linux\manx_1+2-1.efi`, varLoaderDevicePartUUID: strings.ToUpper(espUUID)}
 	tests := []struct {
 		name, root string
@@ -67,8 +74,8 @@ func TestBlessBoot(t *testing.T) {
 	}{
 		{"blessed", verityRoot, counted, "manx: boot marked good: \\EFI\\Linux\\manx_1.efi\n", true},
 		{"not counted", verityRoot, map[string]string{varLoaderDevicePartUUID: espUUID}, "", false},
-		{"writable root", "21 1 254:0 / / rw - erofs /dev/dm-0 rw", counted, "manx: boot not blessed: / (/dev/dm-0) is mounted rw, not read-only\n", false},
-		{"not verity", "21 1 253:1 / / ro - ext4 /dev/vda2 ro", counted, "manx: boot not blessed: / is /dev/vda2, not the dm-verity root\n", false},
+		{"writable root", "21 1 253:0 / / rw - erofs /dev/root rw", counted, "manx: boot not blessed: / (manx-root) is mounted rw, not read-only\n", false},
+		{"not verity", "21 1 254:2 / / ro - ext4 /dev/root ro", counted, "manx: boot not blessed: / is device 254:2 (/dev/root), not the dm-verity root manx-root\n", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
