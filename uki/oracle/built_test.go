@@ -48,7 +48,7 @@ func TestBuiltSbverify(t *testing.T) {
 		accept     []catalog.Artefact
 		refuse     []catalog.Artefact
 	}{
-		{db, "db", []catalog.Artefact{catalog.UKISigned, catalog.StbootUKISigned},
+		{db, "db", []catalog.Artefact{catalog.UKISigned, catalog.StbootUKISigned, catalog.ImageUKI, catalog.ImageBoot},
 			[]catalog.Artefact{catalog.UKITampered, catalog.UKI, catalog.KernelSigned, catalog.Kernel}},
 		{kexec, "kexec", []catalog.Artefact{catalog.KernelSigned},
 			[]catalog.Artefact{catalog.KernelDBSigned, catalog.Kernel, catalog.UKISigned, catalog.StbootUKISigned}},
@@ -69,7 +69,7 @@ func TestBuiltSbverify(t *testing.T) {
 	if err := SbverifyRefuses(ctx, db, filepath.Join(t.TempDir(), "absent.efi")); err == nil {
 		t.Error("SbverifyRefuses counts an image sbverify cannot open as a refusal")
 	}
-	t.Log("summary: sbverify: db accepts both signed UKIs and refuses the tampered and unsigned UKI and every kernel; " +
+	t.Log("summary: sbverify: db accepts the signed UKIs (and the image's UKI and systemd-boot) and refuses the tampered and unsigned UKI and every kernel; " +
 		"the kexec cert accepts the signed kernel and refuses the UKIs and the db-only kernel, in sbverify's own words")
 }
 
