@@ -49,7 +49,7 @@ func Image() []Profile {
 		ID:      "image,sb-pass",
 		Summary: "the GPT disk under Secure Boot: systemd-boot, the signed UKI, the dm-verity root read-only, the boot marked good",
 		Machine: MachineQ35, Firmware: FirmwarePflash, VarStore: "custom", Boot: BootDisk, Disk: ImageDisk, Display: DisplayNone,
-		Expect:       []string{MarkerSecureBoot, MarkerVerityRoot, MarkerLockdown, MarkerIntegrity, MarkerUserland, MarkerBlessed},
+		Expect:       []string{MarkerSecureBoot, MarkerLockdown, MarkerVerityRoot, MarkerIntegrity, MarkerUserland, MarkerBlessed},
 		Refuse:       []string{"Kernel panic", MarkerNotBlessed, MarkerVerityCorrupt},
 		EntriesAfter: `^manx_1\.efi$`,
 		Timeout:      180 * time.Second,
