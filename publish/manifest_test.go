@@ -73,7 +73,7 @@ func TestReportAlteredPin(t *testing.T) {
 
 	altered := strings.Repeat("ab", 32)
 	linuxBuilt := map[string]bool{"kernel": true, "kernel-signed": true, "uki": true, "uki-signed": true, "uki-stboot": true,
-		"uki-stboot-signed": true, "ospkg": true, "ospkg-descriptor": true, "snp-measurements": true}
+		"uki-stboot-signed": true, "ospkg": true, "ospkg-descriptor": true, "snp-measurements": true, "image-disk": true}
 	built := fakeBuild(t, t.TempDir(), testPins(t, altered), keys, func(name string) string {
 		if linuxBuilt[name] {
 			return "other bytes of " + name
@@ -85,10 +85,10 @@ func TestReportAlteredPin(t *testing.T) {
 	if err == nil {
 		t.Fatalf("report(altered linux pin) = nil error, want a failure")
 	}
-	if !strings.Contains(err.Error(), "9 artefact(s) differ") {
-		t.Errorf("report error = %v, want it to count 9 differing artefacts", err)
+	if !strings.Contains(err.Error(), "10 artefact(s) differ") {
+		t.Errorf("report error = %v, want it to count 10 differing artefacts", err)
 	}
-	if want := "11 of 20 artefacts match; 9 mismatch, 0 missing, 0 extra, 0 built with other keys"; summary != want {
+	if want := "11 of 21 artefacts match; 10 mismatch, 0 missing, 0 extra, 0 built with other keys"; summary != want {
 		t.Errorf("summary = %q, want %q", summary, want)
 	}
 	for _, d := range manifest.Compare(pub, built) {
@@ -119,7 +119,7 @@ func TestReportOtherKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("report(other keys) = %v, want no failure", err)
 	}
-	if want := "7 of 20 artefacts match; 0 mismatch, 0 missing, 0 extra, 13 built with other keys"; summary != want {
+	if want := "7 of 21 artefacts match; 0 mismatch, 0 missing, 0 extra, 14 built with other keys"; summary != want {
 		t.Errorf("summary = %q, want %q", summary, want)
 	}
 }
@@ -176,12 +176,12 @@ func TestPublishedSignaturesMatchManifest(t *testing.T) {
 // TestSpecs checks the published part of the catalogue: the artefact count
 // the reproducibility contract lists (4 OVMF files, 6 var stores, kernel and
 // its kexec-signed copy, initramfs, 2 UKIs and their signed copies, OS package
-// and descriptor, SNP table), pins that exist in pins.json, and names and
+// and descriptor, SNP table, the disk image), pins that exist in pins.json, and names and
 // paths the manifest format accepts.
 func TestSpecs(t *testing.T) {
 	specs := Specs()
-	if len(specs) != 20 {
-		t.Errorf("len(Specs()) = %d, want 20", len(specs))
+	if len(specs) != 21 {
+		t.Errorf("len(Specs()) = %d, want 21", len(specs))
 	}
 	pl := testPins(t, "efc76d3c78a5d65f42724118c437d11db1c9f6309a5f024ee9a8b1978fdc6919")
 	m := manifest.Manifest{Arch: "x86_64", Version: "dev", Toolchain: "host"}

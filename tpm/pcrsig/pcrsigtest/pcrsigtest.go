@@ -1,7 +1,10 @@
 // Package pcrsigtest holds the refusal fixture of Manx's signed PCR policy
 // checks: a PCR policy key that nothing trusts. Its private key is public
-// (testdata/other-key.pem, committed), so the fixture UKI it signs is
-// reproducible and its db signature can be replayed from the signature log.
+// (other-key.pem, committed on purpose and embedded, so it is an input of
+// the uki group), so the fixture UKI it signs is reproducible and its db
+// signature can be replayed from the signature log. It was made with
+//
+//	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other-key.pem
 package pcrsigtest
 
 import (
@@ -12,7 +15,7 @@ import (
 	"fmt"
 )
 
-//go:embed testdata/other-key.pem
+//go:embed other-key.pem
 var otherKeyPEM []byte
 
 // OtherKey returns the public test key that signs the .pcrsig of the
@@ -20,15 +23,15 @@ var otherKeyPEM []byte
 func OtherKey() (*rsa.PrivateKey, error) {
 	b, _ := pem.Decode(otherKeyPEM)
 	if b == nil || b.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("pcrsigtest: testdata/other-key.pem: no PKCS #8 PEM block")
+		return nil, fmt.Errorf("pcrsigtest: other-key.pem: no PKCS #8 PEM block")
 	}
 	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("pcrsigtest: testdata/other-key.pem: %w", err)
+		return nil, fmt.Errorf("pcrsigtest: other-key.pem: %w", err)
 	}
 	rk, ok := k.(*rsa.PrivateKey)
 	if !ok {
-		return nil, fmt.Errorf("pcrsigtest: testdata/other-key.pem: a %T key, want RSA", k)
+		return nil, fmt.Errorf("pcrsigtest: other-key.pem: a %T key, want RSA", k)
 	}
 	return rk, nil
 }
