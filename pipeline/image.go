@@ -13,6 +13,7 @@ import (
 	"manx/image/disk"
 	"manx/image/rootfs"
 	"manx/image/verity"
+	"manx/internal/buildenv"
 	"manx/internal/esp"
 	"manx/internal/gpt"
 	"manx/internal/logx"
@@ -66,10 +67,6 @@ func (p *Pipeline) image(ctx context.Context) error {
 	if _, err := toolchain.AsNix(tc); err == nil {
 		return fmt.Errorf("the image group runs mkfs.erofs in the debian or host toolchain; the nix toolchain does not build it yet (MANX_TOOLCHAIN=debian)")
 	}
-	ks, err := p.Keys()
-	if err != nil {
-		return err
-	}
 	kb, err := p.read(catalog.Kernel)
 	if err != nil {
 		return err
@@ -78,49 +75,8 @@ func (p *Pipeline) image(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	k, err := p.inputsKey(ctx, catalog.GroupImage, "image", st)
-	if err != nil {
-		return err
-	}
-	k.Bytes("kernel", kb).Bytes("initramfs", ib).String("toolchain", tc.ID()).Bytes("db", ks.DB.Certificate().Raw)
-	key := k.Sum()
-	dir := catalog.ImageDisk.In(p.Env.BuildDir)
-	dir = filepath.Dir(dir)
-	arts := catalog.InGroup(catalog.GroupImage)
-	var names []string
-	for _, a := range arts {
-		names = append(names, filepath.Base(a.Path))
-	}
-	if stage.Fresh(dir, key, names...) {
-		return nil
-	}
-	if err := stage.Invalidate(dir); err != nil {
-		return err
-	}
 	start := time.Now()
-	p.Log.Info("Building the disk image (erofs root, dm-verity, signed UKI and systemd-boot, GPT)")
-
-	work := filepath.Join(p.Env.BuildDir, "work", "image")
-	if err := os.RemoveAll(work); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		return err
-	}
-	n, err := rootfs.Tree(bytes.NewReader(ib), filepath.Join(work, "tree"))
-	if err != nil {
-		return err
-	}
-	log, err := logx.OpenStage(p.Log, p.Env.LogDir, "image", 30*time.Second)
-	if err != nil {
-		return err
-	}
-	defer log.Close()
-	rootPath, err := rootfs.Erofs(ctx, tc, work, rootfs.TreeUUID(ib), st.Epoch, log)
-	if err != nil {
-		return fmt.Errorf("%w\n--- %s (last lines) ---\n%s", err, log.Path, log.Tail(30))
-	}
-	root, err := os.ReadFile(rootPath)
+	root, err := p.imageRoot(ctx, st, tc, ib)
 	if err != nil {
 		return err
 	}
@@ -132,7 +88,7 @@ func (p *Pipeline) image(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", catalog.ImageRoot.Path, err)
 	}
-	p.Log.Info("Root file system", "entries", n, "bytes", len(root), "verity_root_hash", fmt.Sprintf("%x", tree.RootHash))
+	p.Log.Info("Root file system", "bytes", len(root), "verity_root_hash", fmt.Sprintf("%x", tree.RootHash))
 
 	signedUKI, err := p.imageUKI(ctx, kb, tree, ImageVersion)
 	if err != nil {
@@ -171,11 +127,55 @@ func (p *Pipeline) image(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	if err := stage.Done(dir, key); err != nil {
-		return err
-	}
 	p.Log.Info("Built the disk image", "elapsed", time.Since(start).Round(time.Second), "bytes", len(img))
 	return nil
+}
+
+// imageRoot returns the erofs root made from the initramfs ib, cached by
+// the group's inputs, the initramfs and the toolchain. Only this step is
+// cached: the signing after it runs on every build, so the signature log
+// always holds the image's signatures.
+func (p *Pipeline) imageRoot(ctx context.Context, st buildenv.Stamp, tc toolchain.Backend, ib []byte) ([]byte, error) {
+	k, err := p.inputsKey(ctx, catalog.GroupImage, "image-root", st)
+	if err != nil {
+		return nil, err
+	}
+	key := k.Bytes("initramfs", ib).String("toolchain", tc.ID()).Sum()
+	work := filepath.Join(p.Env.BuildDir, "work", "image")
+	if stage.Fresh(work, key, "root.erofs") {
+		return os.ReadFile(filepath.Join(work, "root.erofs"))
+	}
+	if err := os.RemoveAll(work); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
+	}
+	n, err := rootfs.Tree(bytes.NewReader(ib), filepath.Join(work, "tree"))
+	if err != nil {
+		return nil, err
+	}
+	log, err := logx.OpenStage(p.Log, p.Env.LogDir, "image-root", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	path, err := rootfs.Erofs(ctx, tc, work, rootfs.TreeUUID(ib), st.Epoch, log)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n--- %s (last lines) ---\n%s", err, log.Path, log.Tail(30))
+	}
+	root, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.RemoveAll(filepath.Join(work, "tree")); err != nil {
+		return nil, err
+	}
+	if err := stage.Done(work, key); err != nil {
+		return nil, err
+	}
+	p.Log.Info("Built the erofs root", "entries", n, "bytes", len(root))
+	return root, nil
 }
 
 // imageUKI is the db-signed UKI of an image version: the kernel, no
