@@ -32,14 +32,31 @@ import (
 // by the same root count as one. Every refused signature's reason ("signature
 // i: ...") is joined into the threshold error.
 func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, *Statement, error) {
-	if err := trust.Validate(); err != nil {
+	st, err := VerifyStatement(desc, zip, trust)
+	if err != nil {
 		return nil, nil, err
+	}
+	c, err := unpack(zip, MaxUnpackedSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, st, nil
+}
+
+// VerifyStatement is Verify without the last step: it checks the
+// descriptor, the signatures, expiry, the rollback version and the zip's
+// digest, and returns the verified statement, but does not read the zip.
+// Other signed payloads (an image update bundle, manx/image/update) use it
+// with a zip of their own layout.
+func VerifyStatement(desc *Descriptor, zip []byte, trust TrustPolicy) (*Statement, error) {
+	if err := trust.Validate(); err != nil {
+		return nil, err
 	}
 	if desc == nil {
-		return nil, nil, kindError(ErrFormat, "ospkg: no descriptor")
+		return nil, kindError(ErrFormat, "ospkg: no descriptor")
 	}
 	if err := desc.check(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	st := desc.statement()
 	msg := st.Bytes()
@@ -63,29 +80,25 @@ func Verify(desc *Descriptor, zip []byte, trust TrustPolicy) (*Contents, *Statem
 	}
 	if valid < trust.Threshold {
 		if len(problems) == 0 {
-			return nil, nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d", valid, trust.Threshold)
+			return nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d", valid, trust.Threshold)
 		}
-		return nil, nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d\n%w", valid, trust.Threshold, errors.Join(problems...))
+		return nil, kindError(ErrThreshold, "ospkg: %d valid signature(s), threshold %d\n%w", valid, trust.Threshold, errors.Join(problems...))
 	}
 
 	if !trust.Time.IsZero() && !st.NotAfter.IsZero() && trust.Time.After(st.NotAfter) {
-		return nil, nil, kindError(ErrExpired, "ospkg: package expired at %s (now %s)",
+		return nil, kindError(ErrExpired, "ospkg: package expired at %s (now %s)",
 			formatNotAfter(st.NotAfter), trust.Time.UTC().Format(time.RFC3339))
 	}
 	if st.PkgVersion < trust.MinVersion {
-		return nil, nil, &RollbackError{Version: st.PkgVersion, Highest: trust.MinVersion}
+		return nil, &RollbackError{Version: st.PkgVersion, Highest: trust.MinVersion}
 	}
 	sum := sha256.Sum256(zip)
 	if got := hex.EncodeToString(sum[:]); got != st.PkgSHA256 {
-		return nil, nil, kindError(ErrDigest, "ospkg: zip sha256 %s does not match the signed digest %s (%d bytes received)",
+		return nil, kindError(ErrDigest, "ospkg: zip sha256 %s does not match the signed digest %s (%d bytes received)",
 			got, st.PkgSHA256, len(zip))
 	}
 
-	c, err := unpack(zip, MaxUnpackedSize)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, &st, nil
+	return &st, nil
 }
 
 // signer is a counted signature: its certificate, key and issuing root.
