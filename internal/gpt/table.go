@@ -56,16 +56,51 @@ func (t Table) Write(disk []byte) error {
 	if len(disk)%SectorSize != 0 || len(disk) < (FirstUsableLBA+entrySectors+2)*SectorSize {
 		return fmt.Errorf("gpt: disk of %d bytes: want a multiple of %d, at least %d sectors", len(disk), SectorSize, FirstUsableLBA+entrySectors+2)
 	}
-	sectors := uint64(len(disk) / SectorSize)
+	head, tail, err := t.metadata(uint64(len(disk) / SectorSize))
+	if err != nil {
+		return err
+	}
+	copy(disk, head)
+	copy(disk[len(disk)-len(tail):], tail)
+	return nil
+}
+
+// WriteAt writes t onto a disk of the given size in bytes through w (a
+// block device, say): only the table's sectors, the first 34 and the last
+// 33.
+func (t Table) WriteAt(w io.WriterAt, size int64) error {
+	if size%SectorSize != 0 || size < (FirstUsableLBA+entrySectors+2)*SectorSize {
+		return fmt.Errorf("gpt: disk of %d bytes: want a multiple of %d, at least %d sectors", size, SectorSize, FirstUsableLBA+entrySectors+2)
+	}
+	head, tail, err := t.metadata(uint64(size / SectorSize))
+	if err != nil {
+		return err
+	}
+	// The backup first: a torn write leaves the old primary, which
+	// firmware and kernel read first, intact.
+	if _, err := w.WriteAt(tail, size-int64(len(tail))); err != nil {
+		return fmt.Errorf("gpt: writing the backup table: %w", err)
+	}
+	if _, err := w.WriteAt(head, 0); err != nil {
+		return fmt.Errorf("gpt: writing the primary table: %w", err)
+	}
+	return nil
+}
+
+// metadata returns the first 34 sectors (protective MBR, primary header
+// and entries) and the last 33 (backup entries and header) of t on a disk
+// of the given number of sectors.
+func (t Table) metadata(sectors uint64) (head, tail []byte, err error) {
 	last := sectors - 1
 	lastUsable := LastUsableLBA(sectors)
 	if err := t.validate(lastUsable); err != nil {
-		return err
+		return nil, nil, err
 	}
+	head = make([]byte, FirstUsableLBA*SectorSize)
+	tail = make([]byte, (entrySectors+1)*SectorSize)
 
 	// Protective MBR (UEFI §5.2.3).
-	mbr := disk[:SectorSize]
-	clear(mbr)
+	mbr := head[:SectorSize]
 	pe := mbr[446:462]
 	pe[1], pe[2], pe[3] = 0x00, 0x02, 0x00 // CHS of LBA 1
 	pe[4] = 0xEE
@@ -88,8 +123,8 @@ func (t Table) Write(disk []byte) error {
 		}
 	}
 	crc := crc32.ChecksumIEEE(ents)
-	copy(disk[2*SectorSize:], ents)
-	copy(disk[(lastUsable+1)*SectorSize:], ents)
+	copy(head[2*SectorSize:], ents)
+	copy(tail, ents)
 
 	disk0 := t.DiskGUID.mixed()
 	header := func(my, alternate, entriesLBA uint64) []byte {
@@ -109,9 +144,9 @@ func (t Table) Write(disk []byte) error {
 		binary.LittleEndian.PutUint32(h[16:], crc32.ChecksumIEEE(h[:headerSize]))
 		return h
 	}
-	copy(disk[1*SectorSize:], header(1, last, 2))
-	copy(disk[last*SectorSize:], header(last, 1, lastUsable+1))
-	return nil
+	copy(head[1*SectorSize:], header(1, last, 2))
+	copy(tail[entrySectors*SectorSize:], header(last, 1, lastUsable+1))
+	return head, tail, nil
 }
 
 // validate checks t's partitions against the usable range: non-empty

@@ -159,3 +159,32 @@ func FuzzParseGUID(f *testing.F) {
 		}
 	})
 }
+
+// TestWriteAt: writing only the table's sectors through an io.WriterAt
+// gives the bytes Write gives, and leaves partition contents alone.
+func TestWriteAt(t *testing.T) {
+	tab := testTable()
+	want := make([]byte, 8<<20)
+	want[3000*SectorSize] = 0x5a // partition data
+	got := bytes.Clone(want)
+	if err := tab.Write(want); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "disk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(got); err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.WriteAt(f, int64(len(got))); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = os.ReadFile(f.Name()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("WriteAt wrote other bytes than Write")
+	}
+}
