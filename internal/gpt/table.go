@@ -34,7 +34,8 @@ type Partition struct {
 	LastLBA    uint64 // inclusive
 	Attributes uint64
 	// Number is the 1-based entry number Read found it at (the kernel's
-	// partition number); Write ignores it and writes entries in order.
+	// partition number); Write puts the entry there, or, when 0, at its
+	// index in Table.Partitions.
 	Number int
 }
 
@@ -111,6 +112,9 @@ func (t Table) metadata(sectors uint64) (head, tail []byte, err error) {
 
 	ents := make([]byte, entries*entrySize)
 	for i, p := range t.Partitions {
+		if p.Number > 0 {
+			i = p.Number - 1 // where Read found it
+		}
 		e := ents[i*entrySize:]
 		ty, id := p.Type.mixed(), p.GUID.mixed()
 		copy(e[0:], ty[:])
@@ -154,6 +158,17 @@ func (t Table) metadata(sectors uint64) (head, tail []byte, err error) {
 func (t Table) validate(lastUsable uint64) error {
 	if len(t.Partitions) > entries {
 		return fmt.Errorf("gpt: %d partitions, at most %d", len(t.Partitions), entries)
+	}
+	slots := map[int]bool{}
+	for i, p := range t.Partitions {
+		n := i + 1
+		if p.Number != 0 {
+			n = p.Number
+		}
+		if n < 1 || n > entries || slots[n] {
+			return fmt.Errorf("gpt: partition %d (%q): entry number %d taken or out of range", i+1, p.Name, n)
+		}
+		slots[n] = true
 	}
 	for i, p := range t.Partitions {
 		if p.Type.IsZero() {
