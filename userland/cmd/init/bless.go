@@ -9,12 +9,12 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"unicode/utf16"
 
 	"golang.org/x/sys/unix"
 
 	"manx/image/bootcount"
 	"manx/image/disk"
+	"manx/image/install"
 	"manx/internal/gpt"
 )
 
@@ -25,10 +25,9 @@ const markerBlessed = "boot marked good"
 // Interface): the ESP's partition UUID and, for an entry with a boot
 // counter, the path systemd-boot renamed it to before booting it.
 const (
-	loaderGUID              = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
-	varLoaderDevicePartUUID = "LoaderDevicePartUUID-" + loaderGUID
-	varLoaderBootCountPath  = "LoaderBootCountPath-" + loaderGUID
-	efivarsDir              = "/sys/firmware/efi/efivars"
+	varLoaderDevicePartUUID = install.VarLoaderDevicePartUUID
+	varLoaderBootCountPath  = install.VarLoaderBootCountPath
+	efivarsDir              = install.EFIVars
 	espMount                = "/run/manx/esp"
 	// verityRootName is the device-mapper name the UKI's dm-mod.create=
 	// gives the verity root.
@@ -45,7 +44,7 @@ type blesser struct {
 	sysBlock  string // /sys/dev/block: a device-mapper device's dm/name
 }
 
-var sysBlesser = blesser{efivars: efivarsDir, mountInfo: "/proc/self/mountinfo", findESP: findPartition, mount: mountESP, espDir: espMount, sysBlock: "/sys/dev/block"}
+var sysBlesser = blesser{efivars: efivarsDir, mountInfo: "/proc/self/mountinfo", findESP: func(id gpt.GUID) (string, error) { p, _, err := install.FindPartition(id); return p, err }, mount: mountESP, espDir: espMount, sysBlock: "/sys/dev/block"}
 
 // blessBoot marks the running boot good the systemd way: when systemd-boot
 // booted an entry with a boot counter (LoaderBootCountPath is set), and
@@ -54,7 +53,7 @@ var sysBlesser = blesser{efivars: efivarsDir, mountInfo: "/proc/self/mountinfo",
 // counter, so systemd-boot stops counting it. Otherwise it says why not;
 // the counter then runs down and systemd-boot falls back to another entry.
 func blessBoot(con console, b blesser) {
-	counted, err := readEFIString(filepath.Join(b.efivars, varLoaderBootCountPath))
+	counted, err := install.ReadEFIString(filepath.Join(b.efivars, varLoaderBootCountPath))
 	if errors.Is(err, fs.ErrNotExist) {
 		return // not a counted boot (no systemd-boot, or a blessed entry)
 	}
@@ -126,14 +125,6 @@ func hasOption(opts, o string) bool {
 // bless renames the counted entry (an ESP path with backslashes) to its
 // blessed name and returns the new path.
 func (b blesser) bless(counted string) (string, error) {
-	uuidStr, err := readEFIString(filepath.Join(b.efivars, varLoaderDevicePartUUID))
-	if err != nil {
-		return "", fmt.Errorf("the ESP's partition UUID: %w", err)
-	}
-	id, err := gpt.ParseGUID(uuidStr)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", varLoaderDevicePartUUID, err)
-	}
 	rel := strings.TrimLeft(strings.ReplaceAll(counted, `\`, "/"), "/")
 	if rel == "" || strings.Contains(rel, "..") {
 		return "", fmt.Errorf("LoaderBootCountPath %q", counted)
@@ -145,7 +136,7 @@ func (b blesser) bless(counted string) (string, error) {
 	if !name.Counting {
 		return "", fmt.Errorf("LoaderBootCountPath %q has no counter", counted)
 	}
-	dev, err := b.findESP(id)
+	dev, err := b.espDevice()
 	if err != nil {
 		return "", err
 	}
@@ -164,60 +155,6 @@ func (b blesser) bless(counted string) (string, error) {
 	return `\` + strings.ReplaceAll(blessed, "/", `\`), nil
 }
 
-// readEFIString reads an efivarfs variable holding a NUL-terminated
-// UTF-16LE string (after the 4 attribute bytes).
-func readEFIString(p string) (string, error) {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return "", err
-	}
-	if len(b) < 4 || (len(b)-4)%2 != 0 {
-		return "", fmt.Errorf("%s: %d bytes, not a UTF-16 string", p, len(b))
-	}
-	u := make([]uint16, 0, (len(b)-4)/2)
-	for i := 4; i+1 < len(b); i += 2 {
-		c := uint16(b[i]) | uint16(b[i+1])<<8
-		if c == 0 {
-			break
-		}
-		u = append(u, c)
-	}
-	return string(utf16.Decode(u)), nil
-}
-
-// findPartition returns /dev/<name> of the partition whose GPT unique GUID
-// is id, reading the GPT of every disk that has partitions.
-func findPartition(id gpt.GUID) (string, error) {
-	ents, err := os.ReadDir("/sys/class/block")
-	if err != nil {
-		return "", err
-	}
-	for _, e := range ents {
-		num, err := os.ReadFile(filepath.Join("/sys/class/block", e.Name(), "partition"))
-		if err != nil {
-			continue // a whole disk
-		}
-		real, err := filepath.EvalSymlinks(filepath.Join("/sys/class/block", e.Name()))
-		if err != nil {
-			continue
-		}
-		diskDev := "/dev/" + filepath.Base(filepath.Dir(real))
-		f, err := os.Open(diskDev)
-		if err != nil {
-			continue
-		}
-		t, err := gpt.Read(f)
-		f.Close()
-		if err != nil {
-			continue
-		}
-		if p, ok := t.Find(id); ok && fmt.Sprint(p.Number) == strings.TrimSpace(string(num)) {
-			return "/dev/" + e.Name(), nil
-		}
-	}
-	return "", fmt.Errorf("no partition with UUID %s (the ESP)", id)
-}
-
 // mountESP mounts the FAT ESP read-write at dir.
 func mountESP(dev, dir string) (func() error, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -227,4 +164,18 @@ func mountESP(dev, dir string) (func() error, error) {
 		return nil, fmt.Errorf("mounting the ESP %s: %w", dev, err)
 	}
 	return func() error { return unix.Unmount(dir, 0) }, nil
+}
+
+// espDevice is the device node of the ESP systemd-boot booted from; an
+// error wrapping fs.ErrNotExist when systemd-boot did not boot this system.
+func (b blesser) espDevice() (string, error) {
+	uuidStr, err := install.ReadEFIString(filepath.Join(b.efivars, varLoaderDevicePartUUID))
+	if err != nil {
+		return "", fmt.Errorf("the ESP's partition UUID: %w", err)
+	}
+	id, err := gpt.ParseGUID(uuidStr)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", varLoaderDevicePartUUID, err)
+	}
+	return b.findESP(id)
 }

@@ -92,9 +92,11 @@ func run(con console) {
 	readyTPM(con, t, params)
 	con.line(markerReady)
 	blessBoot(con, sysBlesser)
+	reportFailedUpdates(con, sysBlesser)
 
 	drawn := showCat(con)
 	r := newReaper(con)
+	runUpdateHook(con, r)
 	if runStboot(con, r, params) {
 		// Fail closed: a network boot that booted nothing never leaves a
 		// prompt behind.
