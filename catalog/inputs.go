@@ -37,7 +37,7 @@ var GroupInputs = map[Group]Inputs{
 	},
 	GroupInitramfs: {
 		Files:    []string{"go.mod", "go.sum", "pipeline/initramfs.go"},
-		Compiled: []string{"manx/userland/cmd/init", "manx/userland/cmd/attest", "manx/userland/initramfs"},
+		Compiled: []string{"manx/userland/cmd/init", "manx/userland/cmd/attest", "manx/userland/cmd/manx", "manx/userland/initramfs"},
 	},
 	GroupVarStore: {
 		Files:    []string{"pipeline/varstore.go"},
@@ -57,8 +57,9 @@ var GroupInputs = map[Group]Inputs{
 		Contains: []Group{GroupKernel, GroupInitramfs},
 	},
 	GroupImage: {
-		Files:    []string{"pins.json", "pipeline/image.go", "pipeline/uki.go"},
-		Compiled: []string{"manx/image/rootfs", "manx/image/verity", "manx/image/disk", "manx/uki", "manx/sign/authenticode", "manx/internal/esp"},
+		Files: []string{"pins.json", "pipeline/image.go", "pipeline/uki.go", "pipeline/stboot.go"},
+		Compiled: []string{"manx/image/rootfs", "manx/image/verity", "manx/image/disk", "manx/image/update", "manx/uki",
+			"manx/sign/authenticode", "manx/ospkg", "manx/internal/esp"},
 		Contains: []Group{GroupKernel, GroupInitramfs},
 	},
 	GroupMeasure: {

@@ -18,6 +18,12 @@ var (
 	// keysKernelDBPCR: a db-signed UKI with the PCR policy key's .pcrpkey
 	// and .pcrsig.
 	keysKernelDBPCR = []Key{KeyKexec, KeyDB, KeyPCRPolicy}
+	// keysImage: an image root holds the OS-package root certificate;
+	// with DB, the artefact holds the db-signed UKI (and the kernel);
+	// update descriptors are signed by the OS-package signer.
+	keysImage       = []Key{KeyOSPkgRoot}
+	keysImageDB     = []Key{KeyKexec, KeyDB, KeyOSPkgRoot}
+	keysImageUpdate = []Key{KeyKexec, KeyDB, KeyOSPkgRoot, KeyOSPkgSigner}
 	keysStores      = map[string][]Key{
 		"blank":  nil,
 		"ms":     {KeyPK, KeyKEK},
@@ -122,16 +128,28 @@ var (
 // The image-based OS: the userland as a read-only erofs root, its
 // dm-verity hash device, the db-signed UKI whose command line carries the
 // root hash, the db-signed systemd-boot and the GPT disk that holds them
-// (ESP, A/B root and verity partitions).
+// (ESP, A/B root and verity partitions). The root holds the OS-package
+// root certificate updates are verified against.
 var (
-	ImageRoot       = Artefact{Name: "image-root", Path: "image/root.erofs", Group: GroupImage}
-	ImageRootVerity = Artefact{Name: "image-root-verity", Path: "image/root.verity", Group: GroupImage}
-	ImageUKI        = Artefact{Name: "image-uki-signed", Path: "image/manx.signed.efi", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB}
+	ImageRoot       = Artefact{Name: "image-root", Path: "image/root.erofs", Group: GroupImage, Keys: keysImage}
+	ImageRootVerity = Artefact{Name: "image-root-verity", Path: "image/root.verity", Group: GroupImage, Keys: keysImage}
+	ImageUKI        = Artefact{Name: "image-uki-signed", Path: "image/manx.signed.efi", Group: GroupImage, Pins: pinsUKI, Keys: keysImageDB}
 	ImageBoot       = Artefact{Name: "image-systemd-boot-signed", Path: "image/systemd-bootx64.signed.efi", Group: GroupImage, Pins: []string{"systemd-boot-efi"}, Keys: []Key{KeyDB}}
-	ImageDisk       = Artefact{Name: "image-disk", Path: "image/manx.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB, Published: true}
+	ImageDisk       = Artefact{Name: "image-disk", Path: "image/manx.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysImageDB, Published: true}
 	// ImageDiskTampered is the disk with one byte of root A flipped (in
 	// the erofs superblock) after the build: dm-verity refuses the block.
-	ImageDiskTampered = Artefact{Name: "image-disk-tampered", Path: "image/manx.tampered.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysKernelDB}
+	ImageDiskTampered = Artefact{Name: "image-disk-tampered", Path: "image/manx.tampered.raw", Group: GroupImage, Pins: pinsUKI, Keys: keysImageDB}
+	// ImageUpdate is the next image version's update bundle (root, hash
+	// device, UKI) and its descriptor, signed by the OS-package signer.
+	ImageUpdate           = Artefact{Name: "image-update", Path: "image/update.zip", Group: GroupImage, Pins: pinsUKI, Keys: keysImageDB}
+	ImageUpdateDescriptor = Artefact{Name: "image-update-descriptor", Path: "image/update.json", Group: GroupImage, Pins: pinsUKI, Keys: keysImageUpdate}
+	// ImageUpdateBad is that version with a UKI whose init does not exist:
+	// it never reaches ready, so it is never blessed.
+	ImageUpdateBad           = Artefact{Name: "image-update-bad", Path: "image/update-bad.zip", Group: GroupImage, Pins: pinsUKI, Keys: keysImageDB}
+	ImageUpdateBadDescriptor = Artefact{Name: "image-update-bad-descriptor", Path: "image/update-bad.json", Group: GroupImage, Pins: pinsUKI, Keys: keysImageUpdate}
+	// ImageUpdateOld is a properly signed update to an older version.
+	ImageUpdateOld           = Artefact{Name: "image-update-old", Path: "image/update-old.zip", Group: GroupImage, Pins: pinsUKI, Keys: keysImageDB}
+	ImageUpdateOldDescriptor = Artefact{Name: "image-update-old-descriptor", Path: "image/update-old.json", Group: GroupImage, Pins: pinsUKI, Keys: keysImageUpdate}
 )
 
 // SNPMeasurements is the SEV-SNP launch measurement table (vCPUs x types).
@@ -176,6 +194,7 @@ func All() []Artefact {
 		StbootInitramfs, StbootInitramfsThreshold2, StbootUKI, StbootUKISigned,
 		SNPMeasurements,
 		ImageRoot, ImageRootVerity, ImageUKI, ImageBoot, ImageDisk, ImageDiskTampered,
+		ImageUpdate, ImageUpdateDescriptor, ImageUpdateBad, ImageUpdateBadDescriptor, ImageUpdateOld, ImageUpdateOldDescriptor,
 	)
 }
 

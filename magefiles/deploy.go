@@ -79,6 +79,15 @@ func (Deploy) ImageSbPass(ctx context.Context) error { return deploy(ctx, "image
 // ImageVerityTamper boots the disk with one byte of root A flipped: dm-verity refuses it on every try, boot counting runs out, nothing is blessed.
 func (Deploy) ImageVerityTamper(ctx context.Context) error { return deploy(ctx, "image,verity-tamper") }
 
+// ImageUpdate boots the disk, updates it over HTTP to version 3 in slot B, reboots into B, which is blessed.
+func (Deploy) ImageUpdate(ctx context.Context) error { return deploy(ctx, "image,update") }
+
+// ImageUpdateBad installs an update that never reaches ready: three tries, then systemd-boot falls back to A, which reports it.
+func (Deploy) ImageUpdateBad(ctx context.Context) error { return deploy(ctx, "image,update-bad") }
+
+// ImageUpdateRollback offers a properly signed older version: refused before anything is written.
+func (Deploy) ImageUpdateRollback(ctx context.Context) error { return deploy(ctx, "image,update-rollback") }
+
 // UkiSbPassPvvars boots the signed UKI with Secure Boot on, the store in QEMU's uefi-vars device.
 func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,pvvars") }
 

@@ -16,9 +16,13 @@ import (
 	"manx/userland/initramfs"
 )
 
-// attestCommand is the guest's attestation client, added to the u-root
-// core commands in the main initramfs.
-const attestCommand = "manx/userland/cmd/attest"
+// attestCommand is the guest's attestation client and manxCommand the
+// image-based OS's system tool (manx update), added to the u-root core
+// commands in the main initramfs.
+const (
+	attestCommand = "manx/userland/cmd/attest"
+	manxCommand   = "manx/userland/cmd/manx"
+)
 
 // initramfs builds catalog.Initramfs, the Go userland (u-root as a
 // library). Its stage key covers every Go source of the module,
@@ -49,7 +53,7 @@ func (p *Pipeline) initramfs(ctx context.Context) error {
 	}
 	if err := initramfs.Build(ctx, initramfs.Options{
 		Out: out, Root: p.Env.Root, Epoch: st.Epoch, Version: st.Version, Logger: p.Log, Go: goBin,
-		Commands: []string{attestCommand},
+		Commands: []string{attestCommand, manxCommand},
 		Files:    map[string]initramfs.File{strings.TrimPrefix(attest.DefaultPolicyPath, "/"): {Data: []byte(SNPPolicy), Mode: 0o644}},
 	}); err != nil {
 		return err

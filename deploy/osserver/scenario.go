@@ -16,6 +16,9 @@ import (
 const (
 	DescriptorName = "manx.json"
 	PackageName    = "manx.zip"
+	// GuestHostAddr is the host's loopback as a QEMU user-network guest
+	// reaches it.
+	GuestHostAddr = "10.0.2.2"
 )
 
 // Scenario is what a stboot profile's server serves and how it misbehaves.
@@ -50,6 +53,11 @@ var Scenarios = map[string]Scenario{
 	profile.ServeDown:          {Descriptor: catalog.OspkgDescriptor, Faults: Faults{Down: true}},
 	profile.ServeKexecUnsigned: {Descriptor: catalog.OspkgKexecUnsignedDescriptor, Package: catalog.OspkgKexecUnsigned},
 	profile.ServeKexecDBOnly:   {Descriptor: catalog.OspkgKexecDBDescriptor, Package: catalog.OspkgKexecDB},
+	// The image-based OS's updates: the next version, the same with a UKI
+	// that never reaches ready, an older version.
+	profile.ServeImageUpdate:    {Descriptor: catalog.ImageUpdateDescriptor, Package: catalog.ImageUpdate},
+	profile.ServeImageUpdateBad: {Descriptor: catalog.ImageUpdateBadDescriptor, Package: catalog.ImageUpdateBad},
+	profile.ServeImageUpdateOld: {Descriptor: catalog.ImageUpdateOldDescriptor, Package: catalog.ImageUpdateOld},
 }
 
 // ServeScenario serves the built OS package of buildDir under the named

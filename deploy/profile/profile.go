@@ -70,6 +70,10 @@ type Profile struct {
 	// Reboots lets the guest reboot (QEMU without -no-reboot): a boot
 	// sequence within one VM, as boot counting needs.
 	Reboots bool
+	// Update asks the guest's init, through the QEMU fw_cfg item
+	// FWCfgUpdateURL, to run `manx update` against the OS package server's
+	// descriptor (Serve names the scenario); needs the network.
+	Update bool
 	// EntriesAfter, with disk boot, is a regular expression the check
 	// requires of the names in \EFI\Linux on the disk's ESP after the VM
 	// has ended (sorted, one per line): boot counting's outcome.
@@ -260,6 +264,9 @@ func (p Profile) Validate() error {
 	}
 	if p.Disk != "" && p.Boot != BootDisk {
 		bad("a disk image is for disk boot")
+	}
+	if p.Update && (p.Boot != BootDisk || p.Serve == "") {
+		bad("an update needs disk boot and an OS package server scenario")
 	}
 	if p.EntriesAfter != "" {
 		if p.Boot != BootDisk {

@@ -49,7 +49,8 @@ const (
 )
 
 // ServeScenarios lists every scenario, for Validate.
-var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeOneRoot, ServeVersion1, ServeVersion2, ServeVersion3, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly}
+var ServeScenarios = []string{ServeOK, ServeZipFlip, ServeExpired, ServeOneRoot, ServeVersion1, ServeVersion2, ServeVersion3, ServeUntrusted, ServeOneOfTwo, ServeRetry, ServeDown, ServeKexecUnsigned, ServeKexecDBOnly,
+	ServeImageUpdate, ServeImageUpdateBad, ServeImageUpdateOld}
 
 // Artefacts the stboot profiles boot (artefact catalogue names).
 var (

@@ -18,6 +18,9 @@ type Inputs struct {
 	Initramfs string
 	ESP       string // raw disk image with the ESP (ESP boot)
 	Disk      string // this VM's writable copy of a whole disk image (disk boot)
+	// UpdateURL is the update descriptor's URL as the guest sees it
+	// (profiles with Update), given to init as FWCfgUpdateURL.
+	UpdateURL string
 	Code      string // OVMF code: pflash unit 0 (pflash, debian) or -bios image (pvvars)
 	Vars      string // this VM's own copy of the var store: raw image or uefi-vars JSON
 	// TPM is the control socket of the VM's swtpm (profiles with a TPM).
@@ -32,6 +35,10 @@ type Inputs struct {
 // FWCfgMeasurement is the fw_cfg item carrying Inputs.SNPMeasurement
 // (manx/userland/attest reads it; a test keeps the two equal).
 const FWCfgMeasurement = "opt/manx/snp-measurement"
+
+// FWCfgUpdateURL asks the image's init to run `manx update` against the
+// URL it holds (userland/cmd/init's fwCfgUpdateURL is its sysfs path).
+const FWCfgUpdateURL = "opt/manx/update-url"
 
 // FWCfgTPMEventLog asks the guest's init to print the TPM event log.
 const FWCfgTPMEventLog = "opt/manx/tpm-eventlog"
@@ -140,6 +147,9 @@ func Args(p profile.Profile, in Inputs, rt Runtime) ([]string, error) {
 	case profile.BootDisk:
 		a = append(a, "-drive", "if=none,id=disk,format=raw,file="+need(in.Disk, "disk image"),
 			"-device", "virtio-blk-pci,drive=disk,bootindex=0")
+		if p.Update {
+			a = append(a, "-fw_cfg", "name="+FWCfgUpdateURL+",string="+need(in.UpdateURL, "update URL"))
+		}
 	}
 	if p.Sealed {
 		a = append(a, "-drive", "if=none,id=sealed,format=raw,readonly=on,file="+need(in.SealedDisk, "sealed-secret disk"),

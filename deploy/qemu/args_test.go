@@ -14,7 +14,7 @@ func TestArgsGolden(t *testing.T) {
 	in := Inputs{
 		Kernel: "/b/kernel/bzImage", Initramfs: "/b/userland/initramfs.cpio.zst", ESP: "/run/esp.img",
 		Code: "/b/firmware/CODE.fd", Vars: "/run/VARS", SNPMeasurement: strings.Repeat("5e", 48),
-		TPM: "/run/swtpm.sock", SealedDisk: "/run/sealed.img", Disk: "/run/manx.raw",
+		TPM: "/run/swtpm.sock", SealedDisk: "/run/sealed.img", Disk: "/run/manx.raw", UpdateURL: "http://10.0.2.2:8470/manx.json",
 	}
 	rt := Runtime{Accel: "tcg", Serial: "file:/run/serial.log", QMP: "/run/qmp.sock", TSCkHz: 2096004}
 	for _, p := range profile.All() {

@@ -97,6 +97,9 @@ func Inputs(c Config, p profile.Profile) (qemu.Inputs, error) {
 			return in, fmt.Errorf("profile %s: %w", p.ID, err)
 		}
 		in.Disk = art.In(c.BuildDir) // Prepare gives the VM its own copy
+		if p.Update {
+			in.UpdateURL = fmt.Sprintf("http://%s:%d/%s", osserver.GuestHostAddr, c.OspkgPort, osserver.DescriptorName)
+		}
 	}
 	vars := func(form string) (string, error) {
 		art, err := catalog.VarStore(p.VarStore, form)

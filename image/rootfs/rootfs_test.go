@@ -137,3 +137,19 @@ func TestTreeUUID(t *testing.T) {
 		t.Error("different inputs, same UUID")
 	}
 }
+
+func TestAddFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := AddFile(dir, "etc/manx/update/roots.pem", []byte("pem"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{"etc": os.ModeDir | 0o755, "etc/manx/update": os.ModeDir | 0o755, "etc/manx/update/roots.pem": 0o644} {
+		fi, err := os.Stat(filepath.Join(dir, p))
+		if err != nil || fi.Mode() != want {
+			t.Errorf("%s: %v, %v; want mode %v", p, fi.Mode(), err, want)
+		}
+	}
+	if err := AddFile(dir, "../x", nil, 0o644); err == nil {
+		t.Error("AddFile(../x) = nil error")
+	}
+}

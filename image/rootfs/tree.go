@@ -100,3 +100,34 @@ func chmodMode(m os.FileMode) os.FileMode {
 	}
 	return out
 }
+
+// AddFile writes a file into the tree dir at the slash-separated path name
+// (parents 0755), with mode perm.
+func AddFile(dir, name string, data []byte, perm os.FileMode) error {
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if !strings.HasPrefix(p, filepath.Clean(dir)+string(filepath.Separator)) {
+		return fmt.Errorf("rootfs: %q leaves the tree", name)
+	}
+	// Parents one by one, each 0755 whatever the umask.
+	parent := filepath.Clean(dir)
+	for _, elem := range strings.Split(filepath.Dir(filepath.FromSlash(name)), string(filepath.Separator)) {
+		if elem == "." {
+			continue
+		}
+		parent = filepath.Join(parent, elem)
+		if err := os.Mkdir(parent, 0o755); err == nil {
+			if err := os.Chmod(parent, 0o755); err != nil {
+				return fmt.Errorf("rootfs: %w", err)
+			}
+		} else if !os.IsExist(err) {
+			return fmt.Errorf("rootfs: %w", err)
+		}
+	}
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	if err := os.Chmod(p, perm); err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	return nil
+}

@@ -125,6 +125,9 @@ func runUpdate(ctx context.Context, descURL string, reboot bool) error {
 		return fmt.Errorf("the bundle is image version %d, its descriptor signs pkg_version %d", b.ImageVersion, st.PkgVersion)
 	}
 	fmt.Printf("manx: update: verified version %d (%s)\n", b.ImageVersion, st.Label)
+	if err := withESP(func(dir string) error { return notFailedBefore(dir, b.ImageVersion) }); err != nil {
+		return err
+	}
 	slot, err := installRoot(b)
 	if err != nil {
 		return err
@@ -179,9 +182,24 @@ func installRoot(b *update.Bundle) (string, error) {
 	return s.Name, nil
 }
 
-// installUKI writes the UKI to the ESP (the partition systemd-boot says it
-// booted from) under a temporary name, then renames it into place.
+// installUKI writes the UKI to the ESP under a temporary name, then
+// renames it into place.
 func installUKI(entry string, uki []byte) error {
+	return withESP(func(dir string) error {
+		tmp := dir + "/" + entry + ".new"
+		if err := os.WriteFile(tmp, uki, 0o600); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, dir+"/"+entry); err != nil {
+			return err
+		}
+		unix.Sync()
+		return nil
+	})
+}
+
+// withESP mounts the ESP systemd-boot booted from at espDir for fn.
+func withESP(fn func(dir string) error) error {
 	dev, err := install.ESP()
 	if err != nil {
 		return err
@@ -192,15 +210,27 @@ func installUKI(entry string, uki []byte) error {
 	if err := unix.Mount(dev, espDir, "vfat", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "umask=0077"); err != nil {
 		return fmt.Errorf("mounting the ESP %s: %w", dev, err)
 	}
-	defer unix.Unmount(espDir, 0)
-	tmp := espDir + "/" + entry + ".new"
-	if err := os.WriteFile(tmp, uki, 0o600); err != nil {
+	err = fn(espDir)
+	if uerr := unix.Unmount(espDir, 0); err == nil && uerr != nil {
+		err = fmt.Errorf("unmounting the ESP: %w", uerr)
+	}
+	return err
+}
+
+// notFailedBefore refuses version v when the ESP (at dir) holds an entry
+// of v whose tries ran out: that update never booted to a blessed state,
+// and installing it again would only repeat that.
+func notFailedBefore(dir string, v uint64) error {
+	ents, err := os.ReadDir(dir + "/EFI/Linux")
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, espDir+"/"+entry); err != nil {
-		return err
+	for _, e := range ents {
+		n, err := bootcount.Parse(e.Name())
+		if err == nil && n.Base == fmt.Sprintf("manx_%d", v) && n.Exhausted() {
+			return fmt.Errorf("version %d failed before (\\EFI\\Linux\\%s never booted to a blessed state)", v, e.Name())
+		}
 	}
-	unix.Sync()
 	return nil
 }
 
