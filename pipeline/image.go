@@ -265,6 +265,10 @@ func (p *Pipeline) imageRoot(ctx context.Context, st buildenv.Stamp, tc toolchai
 			return nil, err
 		}
 	}
+	// The root is read-only: what the DHCP client writes lives in /run.
+	if err := rootfs.AddSymlink(tree, "etc/resolv.conf", "../run/resolv.conf"); err != nil {
+		return nil, err
+	}
 	log, err := logx.OpenStage(p.Log, p.Env.LogDir, fmt.Sprintf("image-root-%d", v), 30*time.Second)
 	if err != nil {
 		return nil, err
@@ -285,7 +289,7 @@ func (p *Pipeline) imageRoot(ctx context.Context, st buildenv.Stamp, tc toolchai
 	if err := stage.Done(work, key); err != nil {
 		return nil, err
 	}
-	p.Log.Info("Built an erofs root", "image_version", v, "entries", n+2, "bytes", len(root))
+	p.Log.Info("Built an erofs root", "image_version", v, "entries", n+3, "bytes", len(root))
 	return root, nil
 }
 

@@ -131,3 +131,16 @@ func AddFile(dir, name string, data []byte, perm os.FileMode) error {
 	}
 	return nil
 }
+
+// AddSymlink adds a symbolic link at the slash-separated path name
+// pointing to target (the parent must exist).
+func AddSymlink(dir, name, target string) error {
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if !strings.HasPrefix(p, filepath.Clean(dir)+string(filepath.Separator)) {
+		return fmt.Errorf("rootfs: %q leaves the tree", name)
+	}
+	if err := os.Symlink(target, p); err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	return nil
+}

@@ -159,7 +159,7 @@ func installRoot(b *update.Bundle) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f, err := os.OpenFile(diskDev, os.O_RDWR|unix.O_EXCL, 0)
+	f, err := os.OpenFile(diskDev, os.O_RDWR, 0)
 	if err != nil {
 		return "", err
 	}
