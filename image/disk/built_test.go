@@ -88,7 +88,7 @@ func TestBuiltImage(t *testing.T) {
 		art  catalog.Artefact
 	}{
 		{"::/EFI/BOOT/BOOTX64.EFI", catalog.ImageBoot},
-		{"::/EFI/Linux/manx_1+3.efi", catalog.ImageUKI},
+		{"::/EFI/Linux/manx_2+3.efi", catalog.ImageUKI},
 	} {
 		out := filepath.Join(dir, filepath.Base(f.art.Path))
 		if msg, err := run(t, "mcopy", "-n", "-i", esp, f.path, out); err != nil {
