@@ -10,20 +10,14 @@ import (
 	"testing"
 
 	"manx/image/verity"
+	"manx/image/verity/veritytest"
 	"manx/internal/gpt"
 )
 
 func testSlot(t *testing.T, fill byte) *Slot {
 	t.Helper()
 	root := bytes.Repeat([]byte{fill}, 64*4096)
-	seed, err := verity.ContentSeed(bytes.NewReader(root))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := verity.Format(bytes.NewReader(root), int64(len(root)), seed.Params())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree, _ := veritytest.Tree(t, root)
 	return &Slot{Root: root, Hash: tree.Device, RootHash: tree.RootHash}
 }
 

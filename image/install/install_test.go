@@ -11,7 +11,7 @@ import (
 
 	"manx/image/disk"
 	"manx/image/update"
-	"manx/image/verity"
+	"manx/image/verity/veritytest"
 	"manx/internal/gpt"
 )
 
@@ -20,15 +20,8 @@ const mib = 1 << 20
 func slot(t *testing.T, fill byte) (*disk.Slot, *update.Bundle) {
 	t.Helper()
 	root := bytes.Repeat([]byte{fill}, 64*4096)
-	seed, err := verity.ContentSeed(bytes.NewReader(root))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := verity.Format(bytes.NewReader(root), int64(len(root)), seed.Params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	uki := fmt.Appendf(nil, "uki: 1 sha256 %x %x\"", tree.RootHash, seed.Params().Salt)
+	tree, params := veritytest.Tree(t, root)
+	uki := fmt.Appendf(nil, "uki: 1 sha256 %x %x\"", tree.RootHash, params.Salt)
 	return &disk.Slot{Root: root, Hash: tree.Device, RootHash: tree.RootHash},
 		&update.Bundle{ImageVersion: 3, Root: root, Verity: tree.Device, RootHash: tree.RootHash, UKI: uki}
 }

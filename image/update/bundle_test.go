@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"manx/image/verity"
+	"manx/image/verity/veritytest"
 )
 
 var testTime = time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
@@ -16,15 +16,8 @@ var testTime = time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
 func testBundle(t testing.TB) Bundle {
 	t.Helper()
 	root := bytes.Repeat([]byte("manx root block "), 4096/16*40)
-	seed, err := verity.ContentSeed(bytes.NewReader(root))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := verity.Format(bytes.NewReader(root), int64(len(root)), seed.Params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	uki := fmt.Appendf(nil, "MZ... verity 1 ... 4096 4096 40 1 sha256 %x %x\" root=/dev/dm-0", tree.RootHash, seed.Params().Salt)
+	tree, params := veritytest.Tree(t, root)
+	uki := fmt.Appendf(nil, "MZ... verity 1 ... 4096 4096 40 1 sha256 %x %x\" root=/dev/dm-0", tree.RootHash, params.Salt)
 	return Bundle{ImageVersion: 2, Root: root, Verity: tree.Device, RootHash: tree.RootHash, UKI: uki}
 }
 
@@ -57,9 +50,11 @@ func TestPackUnpack(t *testing.T) {
 // packing, and altered zips at unpacking.
 func TestRefused(t *testing.T) {
 	tests := map[string]func(*Bundle){
-		"root changed":       func(b *Bundle) { b.Root = bytes.Clone(b.Root); b.Root[5000] ^= 1 },
-		"another root hash":  func(b *Bundle) { b.RootHash = bytes.Repeat([]byte{1}, 32) },
-		"UKI names another":  func(b *Bundle) { b.UKI = bytes.ReplaceAll(b.UKI, []byte(hex.EncodeToString(b.RootHash)), []byte(strings.Repeat("0", 64))) },
+		"root changed":      func(b *Bundle) { b.Root = bytes.Clone(b.Root); b.Root[5000] ^= 1 },
+		"another root hash": func(b *Bundle) { b.RootHash = bytes.Repeat([]byte{1}, 32) },
+		"UKI names another": func(b *Bundle) {
+			b.UKI = bytes.ReplaceAll(b.UKI, []byte(hex.EncodeToString(b.RootHash)), []byte(strings.Repeat("0", 64)))
+		},
 		"no version":         func(b *Bundle) { b.ImageVersion = 0 },
 		"hash device broken": func(b *Bundle) { b.Verity = bytes.Clone(b.Verity); b.Verity[4096+3] ^= 1 },
 	}
