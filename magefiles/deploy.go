@@ -86,7 +86,9 @@ func (Deploy) ImageUpdate(ctx context.Context) error { return deploy(ctx, "image
 func (Deploy) ImageUpdateBad(ctx context.Context) error { return deploy(ctx, "image,update-bad") }
 
 // ImageUpdateRollback offers a properly signed older version: refused before anything is written.
-func (Deploy) ImageUpdateRollback(ctx context.Context) error { return deploy(ctx, "image,update-rollback") }
+func (Deploy) ImageUpdateRollback(ctx context.Context) error {
+	return deploy(ctx, "image,update-rollback")
+}
 
 // UkiSbPassPvvars boots the signed UKI with Secure Boot on, the store in QEMU's uefi-vars device.
 func (Deploy) UkiSbPassPvvars(ctx context.Context) error { return deploy(ctx, "uki,sb-pass,pvvars") }
