@@ -29,7 +29,12 @@ func Tree(r io.Reader, dir string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("rootfs: initramfs: %w", err)
 	}
+	// Every mode is set explicitly: the umask must not reach the image
+	// (verify rebuilds with umask 027).
 	if err := os.Mkdir(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("rootfs: %w", err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("rootfs: %w", err)
 	}
 	n := 0
